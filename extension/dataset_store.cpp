@@ -1,0 +1,232 @@
+#include "dataset_store.hpp"
+
+#include "cursor.hpp"
+#include "errors.hpp"
+#include "ids.hpp"
+#include "random.hpp"
+#include "spi.hpp"
+
+namespace ipto::store {
+namespace {
+
+#define DATASET_COLUMNS                                                                               \
+    " d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"      \
+    " d.pricing_model, d.visibility, d.status, d.object_count, d.active_object_count, d.total_bytes," \
+    " d.created_at, d.updated_at, d.last_ingest_at "
+
+// Who may see a dataset: its owner; anyone, if listed and active; a tenant
+// the owner granted, if restricted. $1 is the asking tenant.
+#define VISIBLE_TO_1                                                                              \
+    " (d.tenant_id = $1 OR (d.visibility = 'listed' AND d.status = 'active')"                     \
+    " OR (d.visibility = 'restricted' AND EXISTS (SELECT FROM ipto.dataset_grants g"              \
+    " WHERE g.tenant_id = d.tenant_id AND g.dataset_id = d.dataset_id AND g.grantee_tenant_id = $1))) "
+
+DatasetRecord record(const spi::Result& r, std::uint64_t row) {
+    DatasetRecord d;
+    d.dataset_id = r.text_required(row, 1);
+    d.tenant_id = r.text_required(row, 2);
+    d.name = r.text_required(row, 3);
+    d.description = r.text(row, 4);
+    d.source_modality = r.text_required(row, 5);
+    d.monetization_mode = r.text_required(row, 6);
+    d.pricing_model = r.text_required(row, 7);
+    d.visibility = r.text_required(row, 8);
+    d.status = r.text_required(row, 9);
+    d.object_count = r.int8(row, 10);
+    d.active_object_count = r.int8(row, 11);
+    d.total_bytes = r.int8(row, 12);
+    d.created_at_us = *r.timestamp_us(row, 13);
+    d.updated_at_us = *r.timestamp_us(row, 14);
+    d.last_ingest_at_us = r.timestamp_us(row, 15);
+    return d;
+}
+
+Error dataset_not_found(std::string_view dataset_id) {
+    return Error(ErrorKind::not_found, "dataset " + std::string(is_valid_id(IdKind::dataset, dataset_id) ? dataset_id : "(malformed id)") + " not found",
+                 "dataset_id", "the dataset does not exist or is not visible to this tenant");
+}
+
+// After an owner-only statement touched nothing: 403 if the tenant can see
+// the dataset (someone else's), 404 if it cannot.
+[[noreturn]] void refuse_non_owner(const std::string& tenant_id, std::string_view dataset_id) {
+    static spi::Statement visible("SELECT FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1 "LIMIT 1",
+                                  {TEXTOID, TEXTOID});
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    if (spi::execute(visible, p).rows() > 0) {
+        throw Error(ErrorKind::forbidden, "dataset " + std::string(dataset_id) + " belongs to another tenant",
+                    "dataset_id", "only the owning tenant may change or delete a dataset");
+    }
+    throw dataset_not_found(dataset_id);
+}
+
+const std::string& cursor_key() {
+    // Read once per backend: the key never changes after installation.
+    static std::string key;
+    if (key.empty()) {
+        static spi::Statement read("SELECT cursor_key FROM ipto.settings", {});
+        auto r = spi::execute(read);
+        if (r.rows() != 1) throw Error(ErrorKind::internal, "ipto.settings has no cursor key");
+        key = r.bytea(0, 1);
+    }
+    return key;
+}
+
+std::string cursor_context(const std::string& tenant_id, const ListQuery& q) {
+    std::string c = tenant_id;
+    for (const auto* f : {&q.status, &q.visibility, &q.owner}) {
+        c += '\x1f';
+        c += f->value_or("\x1e");
+    }
+    return c;
+}
+
+}  // namespace
+
+void require_tenant(const std::string& tenant_id) {
+    if (is_valid_id(IdKind::tenant, tenant_id)) {
+        static spi::Statement exists("SELECT FROM ipto.tenants WHERE tenant_id = $1", {TEXTOID});
+        spi::Connection spi;
+        spi::Params p;
+        p.text(tenant_id);
+        bool found = spi::execute(exists, p).rows() > 0;
+        spi.finish();
+        if (found) return;
+    }
+    throw Error(ErrorKind::not_found, "tenant " + std::string(is_valid_id(IdKind::tenant, tenant_id) ? tenant_id : "(malformed id)") + " not found", "tenant_id",
+                "create one with ipto.create_tenant(name)");
+}
+
+DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& f) {
+    // Ids are 48 random bits; a clash is retried, never surfaced.
+    static spi::Statement insert(
+        "INSERT INTO ipto.datasets AS d (dataset_id, tenant_id, name, description, source_modality,"
+        " monetization_mode, pricing_model, visibility)"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, $8"
+        " WHERE NOT EXISTS (SELECT FROM ipto.datasets x WHERE x.dataset_id = $1)"
+        " RETURNING" DATASET_COLUMNS,
+        {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+    spi::Connection spi;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        spi::Params p;
+        p.text(ext::new_id(IdKind::dataset)).text(tenant_id).text(*f.name).opt_text(*f.description);
+        p.text(*f.source_modality).text(*f.monetization_mode).text(*f.pricing_model).text(*f.visibility);
+        auto r = spi::execute(insert, p);
+        if (r.rows() == 1) {
+            DatasetRecord d = record(r, 0);
+            spi.finish();
+            return d;
+        }
+    }
+    throw Error(ErrorKind::internal, "could not allocate a dataset id");
+}
+
+DatasetRecord get_dataset(const std::string& tenant_id, std::string_view dataset_id) {
+    if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
+    static spi::Statement select("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1
+                                 "ORDER BY d.tenant_id = $1 DESC LIMIT 1",
+                                 {TEXTOID, TEXTOID});
+    spi::Connection spi;
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    auto r = spi::execute(select, p);
+    if (r.rows() == 0) throw dataset_not_found(dataset_id);
+    DatasetRecord d = record(r, 0);
+    spi.finish();
+    return d;
+}
+
+void validate_list_query(const ListQuery& q) {
+    validate_limit(q.limit);
+    if (q.status) validate_choice("status", *q.status, kDatasetStatuses);
+    if (q.visibility) validate_choice("visibility", *q.visibility, kVisibilities);
+    if (q.owner) validate_choice("owner", *q.owner, kOwnerFilters);
+}
+
+DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
+    validate_list_query(q);
+#define LIST_FILTERS                                                                        \
+    " AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.visibility = $3)" \
+    " AND ($4::text IS NULL OR (d.tenant_id = $1) = ($4 = 'me')) "
+    static spi::Statement page("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE" VISIBLE_TO_1 LIST_FILTERS
+                               " AND ($5::timestamptz IS NULL OR (d.created_at, d.dataset_id) < ($5, $6))"
+                               " ORDER BY d.created_at DESC, d.dataset_id DESC LIMIT $7",
+                               {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT4OID});
+    static spi::Statement count("SELECT count(*) FROM ipto.datasets d WHERE" VISIBLE_TO_1 LIST_FILTERS,
+                                {TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+#undef LIST_FILTERS
+    spi::Connection spi;
+    const std::string context = cursor_context(tenant_id, q);
+    std::optional<CursorPosition> after;
+    if (q.cursor) after = decode_cursor(*q.cursor, cursor_key(), context);
+
+    spi::Params p;
+    p.text(tenant_id).opt_text(q.status).opt_text(q.visibility).opt_text(q.owner);
+    if (after) p.timestamp_us(after->created_at_us).text(after->dataset_id);
+    else p.null().null();
+    p.int4(q.limit + 1);  // one more than asked tells whether a next page exists
+    auto r = spi::execute(page, p);
+    DatasetPage out;
+    for (std::uint64_t i = 0; i < r.rows() && i < static_cast<std::uint64_t>(q.limit); ++i) out.datasets.push_back(record(r, i));
+    if (r.rows() > static_cast<std::uint64_t>(q.limit)) {
+        const DatasetRecord& last = out.datasets.back();
+        out.next_cursor = encode_cursor({last.created_at_us, last.dataset_id}, cursor_key(), context);
+    }
+    spi::Params c;
+    c.text(tenant_id).opt_text(q.status).opt_text(q.visibility).opt_text(q.owner);
+    auto total = spi::execute(count, c);
+    out.total = total.int8(0, 1);
+    spi.finish();
+    return out;
+}
+
+DatasetRecord update_dataset(const std::string& tenant_id, std::string_view dataset_id, const DatasetFields& f) {
+    if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
+    // updated_at moves only when a value really changes.
+#define NEW_VALUES                                                                                        \
+    "COALESCE($3, d.name), CASE WHEN $4 THEN $5 ELSE d.description END, COALESCE($6, d.source_modality)," \
+    " COALESCE($7, d.monetization_mode), COALESCE($8, d.pricing_model), COALESCE($9, d.visibility),"      \
+    " COALESCE($10, d.status)"
+    static spi::Statement update(
+        "UPDATE ipto.datasets d SET (name, description, source_modality, monetization_mode, pricing_model,"
+        " visibility, status, updated_at) = (" NEW_VALUES ","
+        " CASE WHEN (" NEW_VALUES ") IS DISTINCT FROM (d.name, d.description, d.source_modality,"
+        " d.monetization_mode, d.pricing_model, d.visibility, d.status) THEN now() ELSE d.updated_at END)"
+        " WHERE d.tenant_id = $1 AND d.dataset_id = $2 RETURNING" DATASET_COLUMNS,
+        {TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+#undef NEW_VALUES
+    static spi::Statement owned("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+                                {TEXTOID, TEXTOID});
+    spi::Connection spi;
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    spi::Result r;
+    if (f.empty()) {
+        r = spi::execute(owned, p);  // nothing to write: no new row version
+    } else {
+        p.opt_text(f.name).boolean(f.description.has_value());
+        if (f.description) p.opt_text(*f.description); else p.null();
+        p.opt_text(f.source_modality).opt_text(f.monetization_mode).opt_text(f.pricing_model);
+        p.opt_text(f.visibility).opt_text(f.status);
+        r = spi::execute(update, p);
+    }
+    if (r.rows() == 0) refuse_non_owner(tenant_id, dataset_id);
+    DatasetRecord d = record(r, 0);
+    spi.finish();
+    return d;
+}
+
+void delete_dataset(const std::string& tenant_id, std::string_view dataset_id) {
+    if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
+    // Foreign keys cascade to objects, index entries, metadata, grants and
+    // idempotency records in the same transaction.
+    static spi::Statement remove("DELETE FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+                                 {TEXTOID, TEXTOID});
+    spi::Connection spi;
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    if (spi::execute(remove, p).rows() == 0) refuse_non_owner(tenant_id, dataset_id);
+    spi.finish();
+}
+
+}  // namespace ipto::store

@@ -1,0 +1,96 @@
+// SPI, the C++ way: statements prepared once per backend and kept
+// (SPI_keepplan, as ri_triggers.c does), typed parameters, and results
+// copied out into C++ values. Every PostgreSQL call goes through pg::call.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "boundary.hpp"
+
+namespace ipto::spi {
+
+// One SPI connection for a C++ scope. Call finish() on success; when an
+// error unwinds instead, the transaction's abort releases the connection.
+class Connection {
+public:
+    Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    void finish();
+
+private:
+    bool open_ = false;
+};
+
+// SQL text with typed parameters, planned on first use, kept for the life of
+// the backend. Declare as a function-local static.
+class Statement {
+public:
+    Statement(const char* sql, std::initializer_list<Oid> types) : sql_(sql), types_(types) {}
+    SPIPlanPtr plan();
+    const char* sql() const { return sql_; }
+
+private:
+    const char* sql_;
+    std::vector<Oid> types_;
+    SPIPlanPtr plan_ = nullptr;
+};
+
+class Params {
+public:
+    Params& text(std::string_view v);
+    Params& opt_text(const std::optional<std::string>& v);
+    Params& int8(std::int64_t v);
+    Params& int4(std::int32_t v);
+    Params& boolean(bool v);
+    Params& bytea(std::string_view v);
+    Params& timestamp_us(std::optional<std::int64_t> unix_us);
+    Params& text_array(const std::vector<std::string>& v);
+    Params& datum(Datum v, bool is_null);
+    Params& null();
+
+    Datum* values() { return values_.data(); }
+    const char* nulls() const { return nulls_.c_str(); }
+    std::size_t size() const { return values_.size(); }
+
+private:
+    std::vector<Datum> values_;
+    std::string nulls_;
+};
+
+// Rows of the last execute, valid until the next SPI call or finish().
+class Result {
+public:
+    std::uint64_t rows() const { return rows_; }
+    bool is_null(std::uint64_t row, int col) const;
+    std::optional<std::string> text(std::uint64_t row, int col) const;
+    std::string text_required(std::uint64_t row, int col) const;
+    std::int64_t int8(std::uint64_t row, int col) const;
+    bool boolean(std::uint64_t row, int col) const;
+    std::optional<std::int64_t> timestamp_us(std::uint64_t row, int col) const;
+    std::string bytea(std::uint64_t row, int col) const;
+    std::vector<std::string> text_array(std::uint64_t row, int col) const;
+    Datum datum(std::uint64_t row, int col, bool* is_null) const;
+    HeapTuple tuple(std::uint64_t row) const;
+    TupleDesc desc() const;
+
+private:
+    friend Result execute(Statement&, Params&, long);
+    SPITupleTable* table_ = nullptr;
+    std::uint64_t rows_ = 0;
+};
+
+// Runs a kept statement; max_rows 0 = all. Returns the rows it produced
+// (or, for a statement without RETURNING, the count in rows()).
+Result execute(Statement& statement, Params& params, long max_rows = 0);
+Result execute(Statement& statement);
+
+// PostgreSQL timestamps count microseconds from 2000-01-01; the API, from 1970.
+constexpr std::int64_t kPgEpochUnixUs = 946684800LL * 1000000LL;
+
+}  // namespace ipto::spi
