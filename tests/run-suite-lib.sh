@@ -1,0 +1,35 @@
+# Shared by the pg_regress and isolation runners. Sourced.
+set -euo pipefail
+IPTO_SOURCE_DIR=${IPTO_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+source "$IPTO_SOURCE_DIR/scripts/pg-cluster.sh"
+PGXS_DIR=$(dirname "$(pg_config --pgxs)")/..
+
+# A work folder the unprivileged server user can read and write.
+suite_workdir() {
+    local dir
+    dir=$(mktemp -d "/tmp/ipto-$1.XXXXXX")
+    chmod 755 "$dir"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
+    echo "$dir"
+}
+
+# Copies tests/<what> and expected/ into the work folder (following links).
+suite_inputs() {
+    local work=$1 what=$2
+    mkdir -p "$work/in"
+    cp -rL "$IPTO_SOURCE_DIR/tests/$what" "$work/in/$what"
+    cp -rL "$IPTO_SOURCE_DIR/expected" "$work/in/expected"
+    if [ "$(id -u)" = 0 ]; then chown -R postgres: "$work"; fi
+}
+
+# On failure, shows the diffs and keeps the folder; on success removes it.
+suite_finish() {
+    local work=$1 status=$2
+    if [ "$status" != 0 ]; then
+        [ -f "$work/out/regression.diffs" ] && cat "$work/out/regression.diffs"
+        echo "kept for inspection: $work" >&2
+    else
+        rm -rf "$work"
+    fi
+    return "$status"
+}
