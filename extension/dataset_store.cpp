@@ -9,10 +9,15 @@
 namespace ipto::store {
 namespace {
 
-#define DATASET_COLUMNS                                                                               \
-    " d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"      \
-    " d.pricing_model, d.visibility, d.status, d.object_count, d.active_object_count, d.total_bytes," \
-    " d.created_at, d.updated_at, d.last_ingest_at "
+// A dataset row as the API shows it, from `source` (aliased d): its live
+// counters are the sums of its shards in ipto.dataset_counters.
+#define DATASETS_FROM(source)                                                                               \
+    "SELECT d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"     \
+    " d.pricing_model, d.visibility, d.status, coalesce(c.n, 0), coalesce(c.a, 0), coalesce(c.b, 0),"      \
+    " d.created_at, d.updated_at, c.last FROM " source " d"                                                 \
+    " LEFT JOIN LATERAL (SELECT sum(x.object_count)::bigint AS n, sum(x.active_object_count)::bigint AS a," \
+    "   sum(x.total_bytes)::bigint AS b, max(x.last_ingest_at) AS last FROM ipto.dataset_counters x"        \
+    "   WHERE x.tenant_id = d.tenant_id AND x.dataset_id = d.dataset_id) c ON true "
 
 // Who may see a dataset: its owner; anyone, if listed and active; a tenant
 // the owner granted, if restricted. $1 is the asking tenant.
@@ -104,7 +109,9 @@ DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& 
         " monetization_mode, pricing_model, visibility)"
         " SELECT $1, $2, $3, $4, $5, $6, $7, $8"
         " WHERE NOT EXISTS (SELECT FROM ipto.datasets x WHERE x.dataset_id = $1)"
-        " RETURNING" DATASET_COLUMNS,
+        " RETURNING d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"
+        " d.pricing_model, d.visibility, d.status, 0::int8, 0::int8, 0::int8, d.created_at, d.updated_at,"
+        " NULL::timestamptz",
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
     spi::Connection spi;
     for (int attempt = 0; attempt < 4; ++attempt) {
@@ -123,8 +130,8 @@ DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& 
 
 DatasetRecord get_dataset(const std::string& tenant_id, std::string_view dataset_id) {
     if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
-    static spi::Statement select("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1
-                                 "ORDER BY d.tenant_id = $1 DESC LIMIT 1",
+    static spi::Statement select(DATASETS_FROM("(SELECT d.* FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1
+                                               "ORDER BY d.tenant_id = $1 DESC LIMIT 1)"),
                                  {TEXTOID, TEXTOID});
     spi::Connection spi;
     spi::Params p;
@@ -145,16 +152,46 @@ void validate_list_query(const ListQuery& q) {
 
 DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
     validate_list_query(q);
-#define LIST_FILTERS                                                                        \
-    " AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.visibility = $3)" \
-    " AND ($4::text IS NULL OR (d.tenant_id = $1) = ($4 = 'me')) "
-    static spi::Statement page("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE" VISIBLE_TO_1 LIST_FILTERS
-                               " AND ($5::timestamptz IS NULL OR (d.created_at, d.dataset_id) < ($5, $6))"
-                               " ORDER BY d.created_at DESC, d.dataset_id DESC LIMIT $7",
-                               {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT4OID});
-    static spi::Statement count("SELECT count(*) FROM ipto.datasets d WHERE" VISIBLE_TO_1 LIST_FILTERS,
-                                {TEXTOID, TEXTOID, TEXTOID, TEXTOID});
-#undef LIST_FILTERS
+    // Three ordered streams, each an index range scan from the cursor on:
+    // the tenant's own, the catalogue's listed ones of others, and the
+    // restricted ones granted to it. Each gives at most a page; the merge
+    // keeps the first page of all. $4 (owner) and the filters switch whole
+    // streams off. Deep pages cost what the first does.
+#define AFTER_CURSOR " AND (d.created_at, d.dataset_id) < ($5, $6) ORDER BY d.created_at DESC, d.dataset_id DESC LIMIT $7"
+    static spi::Statement page(DATASETS_FROM(
+        "(SELECT * FROM ("
+        "  (SELECT d.* FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'me') AND d.tenant_id = $1"
+        "     AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.visibility = $3)" AFTER_CURSOR ")"
+        "  UNION ALL"
+        "  (SELECT d.* FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'others')"
+        "     AND ($2::text IS NULL OR $2 = 'active') AND ($3::text IS NULL OR $3 = 'listed')"
+        "     AND d.visibility = 'listed' AND d.status = 'active' AND d.tenant_id <> $1" AFTER_CURSOR ")"
+        "  UNION ALL"
+        "  (SELECT d.* FROM ipto.dataset_grants g JOIN ipto.datasets d"
+        "     ON d.tenant_id = g.tenant_id AND d.dataset_id = g.dataset_id"
+        "   WHERE ($4::text IS NULL OR $4 = 'others') AND ($3::text IS NULL OR $3 = 'restricted')"
+        "     AND g.grantee_tenant_id = $1 AND d.visibility = 'restricted'"
+        "     AND ($2::text IS NULL OR d.status = $2)" AFTER_CURSOR ")"
+        " ) streams ORDER BY created_at DESC, dataset_id DESC LIMIT $7)")
+        "ORDER BY d.created_at DESC, d.dataset_id DESC",
+        {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT4OID});
+#undef AFTER_CURSOR
+    // The same three streams, counted from the tallies kept by triggers
+    // (and the tenant's grants), never by scanning datasets.
+#define TALLY(where) "(SELECT coalesce(sum(n), 0)::bigint FROM ipto.dataset_tallies WHERE " where ")"
+    static spi::Statement count(
+        "SELECT (CASE WHEN $4::text IS NULL OR $4 = 'me' THEN " TALLY("tenant_id = $1 AND ($2::text IS NULL OR status = $2)"
+        "   AND ($3::text IS NULL OR visibility = $3)") " ELSE 0 END)"
+        " + (CASE WHEN ($4::text IS NULL OR $4 = 'others') AND ($2::text IS NULL OR $2 = 'active')"
+        "     AND ($3::text IS NULL OR $3 = 'listed') THEN " TALLY("tenant_id = '*'")
+        "     - " TALLY("tenant_id = $1 AND visibility = 'listed' AND status = 'active'") " ELSE 0 END)"
+        " + (CASE WHEN ($4::text IS NULL OR $4 = 'others') AND ($3::text IS NULL OR $3 = 'restricted') THEN"
+        "     (SELECT count(*) FROM ipto.dataset_grants g JOIN ipto.datasets d"
+        "        ON d.tenant_id = g.tenant_id AND d.dataset_id = g.dataset_id"
+        "      WHERE g.grantee_tenant_id = $1 AND d.visibility = 'restricted' AND ($2::text IS NULL OR d.status = $2))"
+        "   ELSE 0 END)",
+        {TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+#undef TALLY
     spi::Connection spi;
     const std::string context = cursor_context(tenant_id, q);
     std::optional<CursorPosition> after;
@@ -162,8 +199,9 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
 
     spi::Params p;
     p.text(tenant_id).opt_text(q.status).opt_text(q.visibility).opt_text(q.owner);
+    // No cursor: start above every row ('infinity' sorts after any time).
     if (after) p.timestamp_us(after->created_at_us).text(after->dataset_id);
-    else p.null().null();
+    else p.datum(TimestampTzGetDatum(DT_NOEND), false).text("");
     p.int4(q.limit + 1);  // one more than asked tells whether a next page exists
     auto r = spi::execute(page, p);
     DatasetPage out;
@@ -175,7 +213,7 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
     spi::Params c;
     c.text(tenant_id).opt_text(q.status).opt_text(q.visibility).opt_text(q.owner);
     auto total = spi::execute(count, c);
-    out.total = total.int8(0, 1);
+    out.total = static_cast<std::int64_t>(total.int8(0, 1));
     spi.finish();
     return out;
 }
@@ -188,14 +226,14 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
     " COALESCE($7, d.monetization_mode), COALESCE($8, d.pricing_model), COALESCE($9, d.visibility),"      \
     " COALESCE($10, d.status)"
     static spi::Statement update(
-        "UPDATE ipto.datasets d SET (name, description, source_modality, monetization_mode, pricing_model,"
+        "WITH updated AS (UPDATE ipto.datasets d SET (name, description, source_modality, monetization_mode, pricing_model,"
         " visibility, status, updated_at) = (" NEW_VALUES ","
         " CASE WHEN (" NEW_VALUES ") IS DISTINCT FROM (d.name, d.description, d.source_modality,"
         " d.monetization_mode, d.pricing_model, d.visibility, d.status) THEN now() ELSE d.updated_at END)"
-        " WHERE d.tenant_id = $1 AND d.dataset_id = $2 RETURNING" DATASET_COLUMNS,
+        " WHERE d.tenant_id = $1 AND d.dataset_id = $2 RETURNING d.*) " DATASETS_FROM("updated"),
         {TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
 #undef NEW_VALUES
-    static spi::Statement owned("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+    static spi::Statement owned(DATASETS_FROM("ipto.datasets") "WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                 {TEXTOID, TEXTOID});
     spi::Connection spi;
     spi::Params p;
@@ -218,8 +256,9 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
 
 void delete_dataset(const std::string& tenant_id, std::string_view dataset_id) {
     if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
-    // Foreign keys cascade to objects, index entries, metadata, grants and
-    // idempotency records in the same transaction.
+    // Grants and idempotency records go with it (foreign keys); its
+    // objects, index entries and metadata are purged after the response
+    // (the delete trigger records the dataset in ipto.deleted_datasets).
     static spi::Statement remove("DELETE FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                  {TEXTOID, TEXTOID});
     spi::Connection spi;

@@ -18,6 +18,11 @@ std::string tenant_arg(FunctionCallInfo fcinfo) {
     return tenant;
 }
 
+// An object counts only while its dataset exists: a deleted dataset's
+// objects may still be on disk until the purge reaches them.
+#define DATASET_EXISTS(o) \
+    " EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = " o ".tenant_id AND d.dataset_id = " o ".dataset_id) "
+
 Error object_not_found(const std::string& object_id) {
     return Error(ErrorKind::not_found,
                  "object " + std::string(is_valid_id(IdKind::object, object_id) ? object_id : "(malformed id)") + " not found",
@@ -65,9 +70,9 @@ IPTO_FUNCTION(ipto_set_object_status) {
     // An object that leaves "approved" is no longer indexed: its index
     // entries go, and indexed_at is cleared, so counters stay meaningful.
     static spi::Statement update(
-        "WITH changed AS (UPDATE ipto.objects SET status = $3, updated_at = now(),"
-        "   indexed_at = CASE WHEN $3 = 'approved' THEN indexed_at END"
-        "   WHERE tenant_id = $1 AND object_id = $2 RETURNING object_id),"
+        "WITH changed AS (UPDATE ipto.objects o SET status = $3, updated_at = now(),"
+        "   indexed_at = CASE WHEN $3 = 'approved' THEN o.indexed_at END"
+        "   WHERE o.tenant_id = $1 AND o.object_id = $2 AND" DATASET_EXISTS("o") "RETURNING o.object_id),"
         " unindexed AS (DELETE FROM ipto.index_entries e USING changed c"
         "   WHERE $3 <> 'approved' AND e.tenant_id = $1 AND e.object_id = c.object_id)"
         " SELECT count(*) FROM changed",
@@ -85,7 +90,8 @@ IPTO_FUNCTION(ipto_mark_object_indexed) {
     std::string object = sql::arg_text_required(fcinfo, 1, "object_id");
     auto chunks = sql::arg_text_array(fcinfo, 2).value_or(std::vector<std::string>{});
     static spi::Statement lock(
-        "SELECT status, dataset_id FROM ipto.objects WHERE tenant_id = $1 AND object_id = $2 FOR NO KEY UPDATE",
+        "SELECT o.status, o.dataset_id FROM ipto.objects o WHERE o.tenant_id = $1 AND o.object_id = $2 AND"
+        DATASET_EXISTS("o") "FOR NO KEY UPDATE OF o",
         {TEXTOID, TEXTOID});
     static spi::Statement mark(
         "UPDATE ipto.objects SET indexed_at = now(), updated_at = now() WHERE tenant_id = $1 AND object_id = $2",
@@ -126,8 +132,9 @@ IPTO_FUNCTION(ipto_set_object_metadata) {
     validate_metadata_key(key);
     validate_metadata_value(value);
     static spi::Statement upsert(
-        "INSERT INTO ipto.object_metadata (tenant_id, object_id, key, value)"
-        " SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT FROM ipto.objects WHERE tenant_id = $1 AND object_id = $2)"
+        "INSERT INTO ipto.object_metadata (tenant_id, object_id, key, value, dataset_id)"
+        " SELECT $1, $2, $3, $4, o.dataset_id FROM ipto.objects o"
+        " WHERE o.tenant_id = $1 AND o.object_id = $2 AND" DATASET_EXISTS("o")
         " ON CONFLICT (tenant_id, object_id, key) DO UPDATE SET value = excluded.value",
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID});
     spi::Connection spi;
@@ -141,7 +148,9 @@ IPTO_FUNCTION(ipto_set_object_metadata) {
 IPTO_FUNCTION(ipto_delete_object) {
     std::string tenant = tenant_arg(fcinfo);
     std::string object = sql::arg_text_required(fcinfo, 1, "object_id");
-    static spi::Statement remove("DELETE FROM ipto.objects WHERE tenant_id = $1 AND object_id = $2", {TEXTOID, TEXTOID});
+    static spi::Statement remove(
+        "DELETE FROM ipto.objects o WHERE o.tenant_id = $1 AND o.object_id = $2 AND" DATASET_EXISTS("o"),
+        {TEXTOID, TEXTOID});
     spi::Connection spi;
     spi::Params p;
     p.text(tenant).text(object);

@@ -6,6 +6,7 @@ extern "C" {
 #include <postgres.h>
 
 #include <access/htup_details.h>
+#include <access/xact.h>
 #include <catalog/pg_collation.h>
 #include <catalog/pg_type.h>
 #include <commands/trigger.h>

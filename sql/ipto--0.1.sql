@@ -83,14 +83,11 @@ CREATE TABLE ipto.datasets (
     pricing_model        text NOT NULL DEFAULT 'demand_curve' CHECK (pricing_model IN ('demand_curve', 'fixed')),
     visibility           text NOT NULL DEFAULT 'private' CHECK (visibility IN ('private', 'restricted', 'listed')),
     status               text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived')),
-    object_count         bigint NOT NULL DEFAULT 0,
-    active_object_count  bigint NOT NULL DEFAULT 0,
-    total_bytes          bigint NOT NULL DEFAULT 0,
     created_at           timestamptz NOT NULL DEFAULT now(),
     updated_at           timestamptz NOT NULL DEFAULT now(),
-    last_ingest_at       timestamptz,
     PRIMARY KEY (tenant_id, dataset_id)
 );
+COMMENT ON TABLE ipto.datasets IS 'datasets; their live counters are in ipto.dataset_counters (see ipto.dataset_summary)';
 -- Lookup by id alone (another tenant's listed dataset); not unique, so that
 -- the table can be distributed by tenant_id.
 CREATE INDEX datasets_by_id ON ipto.datasets (dataset_id);
@@ -98,6 +95,44 @@ CREATE INDEX datasets_by_id ON ipto.datasets (dataset_id);
 CREATE INDEX datasets_tenant_newest ON ipto.datasets (tenant_id, created_at DESC, dataset_id DESC);
 CREATE INDEX datasets_listed_newest ON ipto.datasets (created_at DESC, dataset_id DESC)
     WHERE visibility = 'listed' AND status = 'active';
+
+-- Live counters, split in shards so that concurrent writers to one dataset
+-- update different rows (a backend always writes its own shard) instead of
+-- queueing on one row lock until commit. A dataset's counter is the sum of
+-- its shards. Maintained by the triggers on ipto.objects only.
+CREATE TABLE ipto.dataset_counters (
+    tenant_id            text NOT NULL,
+    dataset_id           text NOT NULL,
+    shard                smallint NOT NULL,
+    object_count         bigint NOT NULL DEFAULT 0,
+    active_object_count  bigint NOT NULL DEFAULT 0,
+    total_bytes          bigint NOT NULL DEFAULT 0,
+    last_ingest_at       timestamptz,
+    PRIMARY KEY (tenant_id, dataset_id, shard),
+    FOREIGN KEY (tenant_id, dataset_id) REFERENCES ipto.datasets ON DELETE CASCADE
+);
+
+-- How many datasets each tenant has per (visibility, status), and, under
+-- tenant_id '*', how many are listed and active in all: list totals come
+-- from here instead of a count over the datasets. Sharded like the counters.
+CREATE TABLE ipto.dataset_tallies (
+    tenant_id   text NOT NULL,
+    visibility  text NOT NULL,
+    status      text NOT NULL,
+    shard       smallint NOT NULL,
+    n           bigint NOT NULL,
+    PRIMARY KEY (tenant_id, visibility, status, shard)
+);
+
+-- Deleted datasets whose objects are still being purged, in bounded
+-- batches, after the delete has returned. Every read goes through
+-- ipto.datasets, where the dataset is already gone.
+CREATE TABLE ipto.deleted_datasets (
+    tenant_id   text NOT NULL,
+    dataset_id  text NOT NULL,
+    deleted_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, dataset_id)
+);
 
 CREATE TABLE ipto.dataset_grants (
     tenant_id          text NOT NULL,
@@ -110,6 +145,10 @@ CREATE TABLE ipto.dataset_grants (
 CREATE INDEX dataset_grants_grantee ON ipto.dataset_grants (grantee_tenant_id, dataset_id);
 CREATE INDEX dataset_grants_dataset ON ipto.dataset_grants (dataset_id);
 
+-- No foreign key to ipto.datasets: deleting a dataset must not delete a
+-- million objects inside the request. The counter triggers check that the
+-- dataset exists (through dataset_counters' foreign key), and the objects of
+-- a deleted dataset are purged after it (ipto.deleted_datasets).
 CREATE TABLE ipto.objects (
     object_id     text NOT NULL DEFAULT ipto.new_id('obj') CHECK (object_id ~ '^obj_[0-9a-f]{12}$'),
     tenant_id     text NOT NULL,
@@ -122,8 +161,7 @@ CREATE TABLE ipto.objects (
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     indexed_at    timestamptz,
-    PRIMARY KEY (tenant_id, object_id),
-    FOREIGN KEY (tenant_id, dataset_id) REFERENCES ipto.datasets ON DELETE CASCADE
+    PRIMARY KEY (tenant_id, object_id)
 );
 CREATE INDEX objects_dataset ON ipto.objects (tenant_id, dataset_id);
 
@@ -140,13 +178,15 @@ CREATE TABLE ipto.index_entries (
 CREATE INDEX index_entries_dataset ON ipto.index_entries (tenant_id, dataset_id);
 
 CREATE TABLE ipto.object_metadata (
-    tenant_id  text NOT NULL,
-    object_id  text NOT NULL,
-    key        text NOT NULL,
-    value      text NOT NULL,
+    tenant_id   text NOT NULL,
+    object_id   text NOT NULL,
+    key         text NOT NULL,
+    value       text NOT NULL,
+    dataset_id  text NOT NULL,
     PRIMARY KEY (tenant_id, object_id, key),
     FOREIGN KEY (tenant_id, object_id) REFERENCES ipto.objects ON DELETE CASCADE
 );
+CREATE INDEX object_metadata_dataset ON ipto.object_metadata (tenant_id, dataset_id);
 
 CREATE TABLE ipto.idempotency_keys (
     tenant_id        text NOT NULL REFERENCES ipto.tenants ON DELETE CASCADE,
@@ -159,12 +199,28 @@ CREATE TABLE ipto.idempotency_keys (
     FOREIGN KEY (tenant_id, dataset_id) REFERENCES ipto.datasets ON DELETE CASCADE
 );
 
+-- For operators in psql: datasets with their live counters.
+CREATE VIEW ipto.dataset_summary AS
+SELECT d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode, d.pricing_model,
+       d.visibility, d.status, coalesce(c.object_count, 0) AS object_count,
+       coalesce(c.active_object_count, 0) AS active_object_count, coalesce(c.total_bytes, 0) AS total_bytes,
+       d.created_at, d.updated_at, c.last_ingest_at
+  FROM ipto.datasets d
+  LEFT JOIN LATERAL (SELECT sum(x.object_count)::bigint AS object_count,
+                            sum(x.active_object_count)::bigint AS active_object_count,
+                            sum(x.total_bytes)::bigint AS total_bytes, max(x.last_ingest_at) AS last_ingest_at
+                       FROM ipto.dataset_counters x
+                      WHERE x.tenant_id = d.tenant_id AND x.dataset_id = d.dataset_id) c ON true;
+
 -- pg_dump keeps the data of these tables (extension tables are skipped otherwise).
 SELECT pg_catalog.pg_extension_config_dump('ipto.settings', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.tenants', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.api_keys', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.datasets', '');
+SELECT pg_catalog.pg_extension_config_dump('ipto.dataset_counters', '');
+SELECT pg_catalog.pg_extension_config_dump('ipto.dataset_tallies', '');
+SELECT pg_catalog.pg_extension_config_dump('ipto.deleted_datasets', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.dataset_grants', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.objects', '');
 SELECT pg_catalog.pg_extension_config_dump('ipto.index_entries', '');
@@ -175,14 +231,16 @@ SELECT pg_catalog.pg_extension_config_dump('ipto.idempotency_keys', '');
 -- Counters: statement-level C++ triggers with transition tables, one per
 -- event; a bulk statement pays once, not per row.
 --------------------------------------------------------------------------
-CREATE FUNCTION ipto.objects_counters_insert() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_objects_counters_insert';
-CREATE FUNCTION ipto.objects_counters_update() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_objects_counters_update';
-CREATE FUNCTION ipto.objects_counters_delete() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_objects_counters_delete';
-CREATE FUNCTION ipto.objects_counters_truncate() RETURNS trigger
-    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_objects_counters_truncate';
+-- SECURITY DEFINER: the bookkeeping tables are written as their owner,
+-- whoever changed the objects; no role needs privileges on them.
+CREATE FUNCTION ipto.objects_counters_insert() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_objects_counters_insert';
+CREATE FUNCTION ipto.objects_counters_update() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_objects_counters_update';
+CREATE FUNCTION ipto.objects_counters_delete() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_objects_counters_delete';
+CREATE FUNCTION ipto.objects_counters_truncate() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_objects_counters_truncate';
 CREATE FUNCTION ipto.objects_keep_identity() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_objects_keep_identity';
 
@@ -200,6 +258,34 @@ CREATE TRIGGER objects_counters_truncate AFTER TRUNCATE ON ipto.objects
 -- Fires only when an UPDATE names one of these columns.
 CREATE TRIGGER objects_keep_identity BEFORE UPDATE OF object_id, tenant_id, dataset_id ON ipto.objects
     FOR EACH ROW EXECUTE FUNCTION ipto.objects_keep_identity();
+
+-- Tallies of datasets (list totals without a count), and the purge of a
+-- deleted dataset's objects, whatever statement deleted it.
+CREATE FUNCTION ipto.datasets_tally_insert() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_datasets_tally_insert';
+CREATE FUNCTION ipto.datasets_tally_update() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_datasets_tally_update';
+CREATE FUNCTION ipto.datasets_tally_delete() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_datasets_tally_delete';
+CREATE FUNCTION ipto.datasets_tally_truncate() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_datasets_tally_truncate';
+CREATE TRIGGER datasets_tally_insert AFTER INSERT ON ipto.datasets
+    REFERENCING NEW TABLE AS inserted_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.datasets_tally_insert();
+-- Only visibility and status move a tally.
+CREATE TRIGGER datasets_tally_update AFTER UPDATE ON ipto.datasets
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.datasets_tally_update();
+CREATE TRIGGER datasets_tally_delete AFTER DELETE ON ipto.datasets
+    REFERENCING OLD TABLE AS deleted_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.datasets_tally_delete();
+CREATE TRIGGER datasets_tally_truncate AFTER TRUNCATE ON ipto.datasets
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.datasets_tally_truncate();
+
+CREATE FUNCTION ipto.purge_deleted(batch_size integer DEFAULT 10000) RETURNS bigint
+    LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'ipto_purge_deleted';
+COMMENT ON FUNCTION ipto.purge_deleted(integer) IS
+    'removes up to batch_size rows of each kind left by deleted datasets; returns how many went (0: nothing left)';
 
 --------------------------------------------------------------------------
 -- The operator face (DESIGN.md §4): tenant first in every call.
@@ -327,6 +413,7 @@ GRANT EXECUTE ON FUNCTION
 GRANT SELECT ON ipto.settings, ipto.tenants, ipto.api_keys, ipto.sessions, ipto.dataset_grants TO ipto_service;
 GRANT UPDATE (last_used_at) ON ipto.api_keys TO ipto_service;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ipto.datasets, ipto.idempotency_keys TO ipto_service;
+GRANT SELECT ON ipto.dataset_counters, ipto.dataset_tallies TO ipto_service;
 
 -- The second wall: whatever a function asks, ipto_service sees only the
 -- rows of the tenant it authenticated (ipto.tenant_id, set per transaction)
@@ -337,6 +424,9 @@ ALTER TABLE ipto.objects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ipto.index_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ipto.object_metadata ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ipto.idempotency_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ipto.dataset_counters ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ipto.dataset_tallies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ipto.deleted_datasets ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY owner_all ON ipto.datasets FOR ALL TO ipto_service
     USING (tenant_id = current_setting('ipto.tenant_id', true))
@@ -359,3 +449,12 @@ CREATE POLICY owner_all ON ipto.object_metadata FOR ALL TO ipto_service
 CREATE POLICY owner_all ON ipto.idempotency_keys FOR ALL TO ipto_service
     USING (tenant_id = current_setting('ipto.tenant_id', true))
     WITH CHECK (tenant_id = current_setting('ipto.tenant_id', true));
+-- Counters of the datasets the tenant may see (the subquery is itself
+-- filtered by the datasets policies above).
+CREATE POLICY visible_read ON ipto.dataset_counters FOR SELECT TO ipto_service
+    USING (EXISTS (SELECT FROM ipto.datasets d
+                    WHERE d.tenant_id = dataset_counters.tenant_id AND d.dataset_id = dataset_counters.dataset_id));
+-- A tenant's own tallies, and the catalogue-wide one.
+CREATE POLICY own_or_catalogue_read ON ipto.dataset_tallies FOR SELECT TO ipto_service
+    USING (tenant_id = current_setting('ipto.tenant_id', true) OR tenant_id = '*');
+-- ipto.deleted_datasets: no policy, so ipto_service sees none of it.

@@ -35,7 +35,7 @@ as_pg_user "$PG_BINDIR/pgbench" -n -h "$work/pg" -p "$port" -U postgres -c 8 -j 
 grep -E "^number of (transactions actually processed|failed)" "$work/pgbench.log" || true
 result=$(cluster_psql "$work/pg" "$port" -At -d postgres -c "
     SELECT (SELECT count(*) FROM ipto.verify_counters()) || ' ' ||
-           (SELECT object_count || ' ' || active_object_count || ' ' || total_bytes FROM ipto.datasets) || ' ' ||
+           (SELECT object_count || ' ' || active_object_count || ' ' || total_bytes FROM ipto.dataset_summary) || ' ' ||
            (SELECT count(*) FROM ipto.objects)")
 read -r wrong count active bytes actual <<<"$result"
 echo "objects: $actual; object_count: $count; active_object_count: $active; total_bytes: $bytes; wrong counters: $wrong"

@@ -1,0 +1,24 @@
+// Shared by the triggers that keep counters and tallies.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+
+#include "spi.hpp"
+
+namespace ipto::counters {
+
+// Rows per dataset in dataset_counters, and per tenant in dataset_tallies.
+constexpr int kShards = 16;
+
+// This backend's shard: concurrent sessions write different rows.
+std::int16_t my_shard();
+
+TriggerData* trigger_data(FunctionCallInfo fcinfo);
+
+// Runs statements with the trigger's transition tables visible by name;
+// with_shard passes my_shard() as $1.
+void run_with_transition_tables(FunctionCallInfo fcinfo, std::initializer_list<spi::Statement*> statements,
+                                bool with_shard);
+
+}  // namespace ipto::counters

@@ -1,0 +1,142 @@
+#include "purge.hpp"
+
+#include "errors.hpp"
+#include "spi.hpp"
+#include "sql_values.hpp"
+
+extern "C" {
+#include <access/xact.h>
+#include <pgstat.h>
+#include <postmaster/bgworker.h>
+#include <tcop/tcopprot.h>
+#include <storage/ipc.h>
+#include <storage/lmgr.h>
+#include <utils/snapmgr.h>
+}
+
+using namespace ipto;
+
+namespace {
+
+
+// One batch: up to batch_size index entries, metadata rows and objects of
+// the oldest deleted dataset; its tombstone goes once nothing is left.
+std::int64_t purge_batch(std::int32_t batch_size) {
+    static spi::Statement pick(
+        "SELECT tenant_id, dataset_id FROM ipto.deleted_datasets ORDER BY deleted_at, tenant_id, dataset_id"
+        " LIMIT 1 FOR UPDATE SKIP LOCKED",
+        {});
+#define PURGE_FROM(table)                                                                               \
+    "DELETE FROM " table " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " table                             \
+    " WHERE tenant_id = $1 AND dataset_id = $2 LIMIT $3))"
+    static spi::Statement entries(PURGE_FROM("ipto.index_entries"), {TEXTOID, TEXTOID, INT4OID});
+    static spi::Statement metadata(PURGE_FROM("ipto.object_metadata"), {TEXTOID, TEXTOID, INT4OID});
+    static spi::Statement objects(PURGE_FROM("ipto.objects"), {TEXTOID, TEXTOID, INT4OID});
+#undef PURGE_FROM
+    static spi::Statement done("DELETE FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2",
+                               {TEXTOID, TEXTOID});
+    spi::Connection spi;
+    auto r = spi::execute(pick);
+    if (r.rows() == 0) {
+        spi.finish();
+        return 0;
+    }
+    std::string tenant = r.text_required(0, 1);
+    std::string dataset = r.text_required(0, 2);
+    std::int64_t removed = 0;
+    for (spi::Statement* s : {&entries, &metadata, &objects}) {
+        spi::Params p;
+        p.text(tenant).text(dataset).int4(batch_size);
+        removed += static_cast<std::int64_t>(spi::execute(*s, p).rows());
+    }
+    if (removed == 0) {
+        spi::Params p;
+        p.text(tenant).text(dataset);
+        removed += static_cast<std::int64_t>(spi::execute(done, p).rows());
+    }
+    spi.finish();
+    return removed;
+}
+
+}  // namespace
+
+namespace ipto::purge {
+
+void start_worker() {
+    TransactionId xid = GetTopTransactionIdIfAny();
+    Oid database = MyDatabaseId;
+    pg::call([&] {
+        BackgroundWorker worker;
+        BackgroundWorkerHandle* handle;
+        memset(&worker, 0, sizeof worker);
+        snprintf(worker.bgw_name, BGW_MAXLEN, "ipto purge of deleted datasets");
+        snprintf(worker.bgw_type, BGW_MAXLEN, "ipto purge");
+        snprintf(worker.bgw_library_name, BGW_MAXLEN, "ipto");
+        snprintf(worker.bgw_function_name, BGW_MAXLEN, "ipto_purge_worker_main");
+        worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+        worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+        worker.bgw_restart_time = BGW_NEVER_RESTART;
+        worker.bgw_main_arg = ObjectIdGetDatum(database);
+        memcpy(worker.bgw_extra, &xid, sizeof xid);
+        worker.bgw_notify_pid = 0;
+        if (!RegisterDynamicBackgroundWorker(&worker, &handle)) {
+            ereport(LOG, (errmsg("ipto: no background worker slot to purge deleted datasets now"),
+                          errhint("SELECT ipto.purge_deleted() purges them; raise max_worker_processes")));
+        }
+    });
+}
+
+}  // namespace ipto::purge
+
+// ipto.purge_deleted(batch_size): one bounded batch, in the caller's
+// transaction. Returns the rows removed; 0 when nothing is left.
+IPTO_FUNCTION(ipto_purge_deleted) {
+    auto batch = sql::arg_int64(fcinfo, 0).value_or(10000);
+    if (batch < 1 || batch > 1000000) {
+        throw Error(ErrorKind::validation, "batch_size is out of range", "batch_size", "1 to 1000000");
+    }
+    return Int64GetDatum(purge_batch(static_cast<std::int32_t>(batch)));
+}
+
+// The worker: waits for the deleting transaction to end, then purges batch
+// by batch, one transaction each, until nothing is left. Workers of one
+// database take turns (an advisory lock). Plain C style on purpose: nothing
+// here owns a C++ object, so an error (FATAL in a worker) unwinds nothing.
+extern "C" PGDLLEXPORT void ipto_purge_worker_main(Datum arg);
+
+void ipto_purge_worker_main(Datum arg) {
+    TransactionId xid;
+    memcpy(&xid, MyBgworkerEntry->bgw_extra, sizeof xid);
+    pqsignal(SIGTERM, die);
+    BackgroundWorkerUnblockSignals();
+    BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+    pgstat_report_appname("ipto purge");
+
+    StartTransactionCommand();
+    if (TransactionIdIsValid(xid)) XactLockTableWait(xid, NULL, NULL, XLTW_None);
+    CommitTransactionCommand();
+
+    for (bool first = true;; first = false) {
+        CHECK_FOR_INTERRUPTS();
+        SetCurrentStatementStartTimestamp();
+        StartTransactionCommand();
+        SPI_connect();
+        PushActiveSnapshot(GetTransactionSnapshot());
+        if (first) {
+            // Session-level: held across this worker's transactions.
+            SPI_execute("SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext('ipto.purge'))", false, 0);
+        }
+        int rc = SPI_execute("SELECT ipto.purge_deleted(20000)", false, 1);
+        bool isnull = true;
+        int64 removed = 0;
+        if (rc == SPI_OK_SELECT && SPI_processed == 1) {
+            removed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+        }
+        SPI_finish();
+        PopActiveSnapshot();
+        CommitTransactionCommand();
+        pgstat_report_activity(STATE_IDLE, NULL);
+        if (isnull || removed == 0) break;
+    }
+    proc_exit(0);
+}
