@@ -153,26 +153,32 @@ void validate_list_query(const ListQuery& q) {
 DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
     validate_list_query(q);
     // Three ordered streams, each an index range scan from the cursor on:
-    // the tenant's own, the catalogue's listed ones of others, and the
-    // restricted ones granted to it. Each gives at most a page; the merge
-    // keeps the first page of all. $4 (owner) and the filters switch whole
-    // streams off. Deep pages cost what the first does.
+    // the tenant's own, the catalogue's listed ones, and the restricted ones
+    // granted to it. Each gives at most a page; the merge keeps the first
+    // page of all. The tenant's own listed datasets come in both of the
+    // first two streams, and are kept from the first: the top of the
+    // catalogue stream minus them still holds every other listed dataset
+    // that can make the page. Only owner=others must skip them in the scan.
+    // $4 (owner) and the filters switch whole streams off. Deep pages cost
+    // what the first does.
 #define AFTER_CURSOR " AND (d.created_at, d.dataset_id) < ($5, $6) ORDER BY d.created_at DESC, d.dataset_id DESC LIMIT $7"
     static spi::Statement page(DATASETS_FROM(
         "(SELECT * FROM ("
-        "  (SELECT d.* FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'me') AND d.tenant_id = $1"
+        "  (SELECT d.*, 1 AS stream FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'me') AND d.tenant_id = $1"
         "     AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.visibility = $3)" AFTER_CURSOR ")"
         "  UNION ALL"
-        "  (SELECT d.* FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'others')"
+        "  (SELECT d.*, 2 FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'others')"
         "     AND ($2::text IS NULL OR $2 = 'active') AND ($3::text IS NULL OR $3 = 'listed')"
-        "     AND d.visibility = 'listed' AND d.status = 'active' AND d.tenant_id <> $1" AFTER_CURSOR ")"
+        "     AND d.visibility = 'listed' AND d.status = 'active' AND ($4::text IS NULL OR d.tenant_id <> $1)"
+        AFTER_CURSOR ")"
         "  UNION ALL"
-        "  (SELECT d.* FROM ipto.dataset_grants g JOIN ipto.datasets d"
+        "  (SELECT d.*, 3 FROM ipto.dataset_grants g JOIN ipto.datasets d"
         "     ON d.tenant_id = g.tenant_id AND d.dataset_id = g.dataset_id"
         "   WHERE ($4::text IS NULL OR $4 = 'others') AND ($3::text IS NULL OR $3 = 'restricted')"
         "     AND g.grantee_tenant_id = $1 AND d.visibility = 'restricted'"
         "     AND ($2::text IS NULL OR d.status = $2)" AFTER_CURSOR ")"
-        " ) streams ORDER BY created_at DESC, dataset_id DESC LIMIT $7)")
+        " ) streams WHERE NOT (stream = 2 AND tenant_id = $1)"
+        " ORDER BY created_at DESC, dataset_id DESC LIMIT $7)")
         "ORDER BY d.created_at DESC, d.dataset_id DESC",
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT4OID});
 #undef AFTER_CURSOR

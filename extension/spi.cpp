@@ -21,7 +21,9 @@ SPIPlanPtr Statement::plan() {
     const char* sql = sql_;
     int n = static_cast<int>(types_.size());
     Oid* types = types_.data();
-    SPIPlanPtr p = pg::call([&] { return SPI_prepare(sql, n, types); });
+    // Generic plans: our statements are written for them (parameters,
+    // keyset conditions), and replanning each call costs more than it saves.
+    SPIPlanPtr p = pg::call([&] { return SPI_prepare_cursor(sql, n, types, CURSOR_OPT_GENERIC_PLAN); });
     if (!p) throw Error(ErrorKind::internal, std::string("SPI_prepare failed: ") + SPI_result_code_string(SPI_result));
     pg::call([&] { return SPI_keepplan(p); });
     plan_ = p;
