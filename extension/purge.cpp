@@ -10,7 +10,9 @@ extern "C" {
 #include <postmaster/bgworker.h>
 #include <tcop/tcopprot.h>
 #include <storage/ipc.h>
+#include <storage/latch.h>
 #include <storage/lmgr.h>
+#include <utils/wait_event.h>
 #include <utils/snapmgr.h>
 }
 
@@ -118,6 +120,7 @@ void ipto_purge_worker_main(Datum arg) {
 
     for (bool first = true;; first = false) {
         CHECK_FOR_INTERRUPTS();
+        TimestampTz started = GetCurrentTimestamp();
         SetCurrentStatementStartTimestamp();
         StartTransactionCommand();
         SPI_connect();
@@ -137,6 +140,11 @@ void ipto_purge_worker_main(Datum arg) {
         CommitTransactionCommand();
         pgstat_report_activity(STATE_IDLE, NULL);
         if (isnull || removed == 0) break;
+        // Rest as long as the batch took: the purge takes at most half of
+        // a core, and the requests being served keep the rest.
+        long worked_ms = (long) ((GetCurrentTimestamp() - started) / 1000);
+        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, Max(worked_ms, 1), PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
     }
     proc_exit(0);
 }
