@@ -164,6 +164,13 @@ void validate_dataset_fields(DatasetFields& f, BodyPurpose purpose) {
 }
 
 DatasetFields parse_dataset_body(std::string_view json, BodyPurpose purpose) {
+    // RapidJSON takes a NUL after the root value for the end of the text, so
+    // "{}\0garbage" would parse; a raw NUL is never part of JSON text.
+    if (std::size_t nul = json.find('\0'); nul != std::string_view::npos) {
+        throw Error(ErrorKind::invalid_json,
+                    "the request body is not valid JSON: a NUL byte at byte " + std::to_string(nul), {},
+                    "send a JSON object, UTF-8 encoded");
+    }
     rapidjson::Document doc;
     // Iterative: nesting depth cannot exhaust the stack.
     doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
