@@ -291,9 +291,6 @@ void validate_metadata_value(std::string_view v) {
     require_utf8("value", v);
     if (*utf8_length(v) > 8192) throw Error(ErrorKind::validation, "value is too long", "value", "a metadata value is at most 8192 characters");
 }
-void validate_tenant_name(std::string_view v) {
-    validate_short_text("name", v, 200, "a tenant name is 1 to 200 characters, with no control characters");
-}
 void validate_credential_name(std::string_view v) {
     validate_short_text("name", v, 200, "a key name is 1 to 200 characters, with no control characters");
 }

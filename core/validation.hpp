@@ -68,7 +68,6 @@ void validate_size_bytes(std::int64_t size);
 void validate_content_type(std::string_view content_type);
 void validate_metadata_key(std::string_view key);
 void validate_metadata_value(std::string_view value);
-void validate_tenant_name(std::string_view name);
 void validate_credential_name(std::string_view name);
 
 }  // namespace ipto

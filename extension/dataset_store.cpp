@@ -274,4 +274,15 @@ void delete_dataset(const std::string& tenant_id, std::string_view dataset_id) {
     spi.finish();
 }
 
+void require_owned(const std::string& tenant_id, std::string_view dataset_id) {
+    if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
+    static spi::Statement owned("SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR KEY SHARE",
+                                {TEXTOID, TEXTOID});
+    spi::Connection spi;
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    if (spi::execute(owned, p).rows() == 0) refuse_non_owner(tenant_id, dataset_id);
+    spi.finish();
+}
+
 }  // namespace ipto::store

@@ -40,6 +40,11 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery query);
 DatasetRecord update_dataset(const std::string& tenant_id, std::string_view dataset_id, const DatasetFields& changes);
 void delete_dataset(const std::string& tenant_id, std::string_view dataset_id);
 
+// Throws unless the tenant owns the dataset: forbidden if it can see it,
+// not_found if it cannot. Locks the dataset row (FOR KEY SHARE) for the
+// rest of the transaction.
+void require_owned(const std::string& tenant_id, std::string_view dataset_id);
+
 // Validates list filters: a wrong value is a validation error naming it.
 void validate_list_query(const ListQuery& query);
 

@@ -20,11 +20,6 @@ GrantArgs grant_args(FunctionCallInfo fcinfo) {
     return a;
 }
 
-Error no_dataset(const GrantArgs& a) {
-    return Error(ErrorKind::not_found, "dataset " + std::string(is_valid_id(IdKind::dataset, a.dataset) ? a.dataset : "(malformed id)") + " not found for tenant " + a.owner,
-                 "dataset_id", "a grant is made by the dataset's owner");
-}
-
 }  // namespace
 
 IPTO_FUNCTION(ipto_grant_dataset) {
@@ -33,27 +28,21 @@ IPTO_FUNCTION(ipto_grant_dataset) {
         throw Error(ErrorKind::validation, "a tenant cannot be granted its own dataset", "grantee_tenant_id",
                     "the owner always sees its datasets");
     }
-    static spi::Statement owned("SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR KEY SHARE",
-                                {TEXTOID, TEXTOID});
     static spi::Statement grant(
         "INSERT INTO ipto.dataset_grants (tenant_id, dataset_id, grantee_tenant_id) VALUES ($1, $2, $3)"
         " ON CONFLICT DO NOTHING",
         {TEXTOID, TEXTOID, TEXTOID});
-    spi::Connection spi;
-    spi::Params p;
-    p.text(a.owner).text(a.dataset);
-    if (spi::execute(owned, p).rows() == 0) throw no_dataset(a);
-    spi.finish();
+    store::require_owned(a.owner, a.dataset);  // 403 if it sees someone else's, 404 if not
     try {
         store::require_tenant(a.grantee);
     } catch (const Error& e) {
         throw Error(ErrorKind::not_found, e.what(), "grantee_tenant_id", e.detail());
     }
-    spi::Connection spi2;
+    spi::Connection spi;
     spi::Params g;
     g.text(a.owner).text(a.dataset).text(a.grantee);
     spi::execute(grant, g);  // granting twice is harmless
-    spi2.finish();
+    spi.finish();
     return sql::void_datum();
 }
 
@@ -66,7 +55,8 @@ IPTO_FUNCTION(ipto_revoke_dataset_grant) {
     spi::Params p;
     p.text(a.owner).text(a.dataset).text(a.grantee);
     if (spi::execute(revoke, p).rows() == 0) {
-        throw Error(ErrorKind::not_found, "no grant of dataset " + a.dataset + " to tenant " + a.grantee, "grantee_tenant_id",
+        store::require_owned(a.owner, a.dataset);
+        throw Error(ErrorKind::not_found, "the dataset has no grant to that tenant", "grantee_tenant_id",
                     "see ipto.dataset_grants for the grants that exist");
     }
     spi.finish();

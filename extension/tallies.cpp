@@ -27,7 +27,22 @@ namespace {
 
 IPTO_FUNCTION(ipto_datasets_tally_insert) {
     static spi::Statement add(ADD_TALLIES("SELECT tenant_id, visibility, status, 1 AS n FROM inserted_rows"), {INT4OID});
-    counters::run_with_transition_tables(fcinfo, {&add}, true);
+    // A deleted dataset's objects are purged by its id: the id cannot come
+    // back (only a hand-written INSERT could try) until they are gone.
+    static spi::Statement purging(
+        "SELECT i.dataset_id FROM inserted_rows i JOIN ipto.deleted_datasets x USING (tenant_id, dataset_id) LIMIT 1", {});
+    TriggerData* td = counters::trigger_data(fcinfo);
+    spi::Connection spi;
+    pg::call([&] { return SPI_register_trigger_data(td); });
+    auto clash = spi::execute(purging);
+    if (clash.rows() > 0) {
+        throw Error(ErrorKind::conflict, "dataset " + clash.text_required(0, 1) + " was deleted and is still being purged",
+                    "dataset_id", "use a new id (ipto.new_id('dset')), or wait until ipto.deleted_datasets no longer lists it");
+    }
+    spi::Params p;
+    p.int4(counters::my_shard());
+    spi::execute(add, p);
+    spi.finish();
     return PointerGetDatum(nullptr);
 }
 

@@ -8,8 +8,8 @@
 using namespace ipto;
 
 IPTO_FUNCTION(ipto_create_tenant) {
-    std::string name = sql::arg_text_required(fcinfo, 0, "name");
-    validate_tenant_name(name);
+    // Trimmed and checked like a dataset's name.
+    std::string name = normalize_name(sql::arg_text_required(fcinfo, 0, "name"));
     static spi::Statement insert("INSERT INTO ipto.tenants (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                                  {TEXTOID, TEXTOID});
     spi::Connection spi;

@@ -26,12 +26,12 @@ SELECT dataset_id AS c_dataset_id FROM ipto.datasets WHERE tenant_id = :'t' \gse
 SELECT name, description IS NULL AS description_null, source_modality, monetization_mode, pricing_model,
        visibility, status, object_count, active_object_count, total_bytes,
        last_ingest_at IS NULL AS never_ingested, created_at = updated_at AS created_is_updated
-  FROM ipto.datasets WHERE dataset_id = :'c_dataset_id';
+  FROM ipto.dataset_summary WHERE dataset_id = :'c_dataset_id';
 -- get_dataset returns exactly the stored row.
 SELECT g = row(d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,
                d.pricing_model, d.visibility, d.status, d.object_count, d.active_object_count, d.total_bytes,
                d.created_at, d.updated_at, d.last_ingest_at)::ipto.dataset AS get_matches_table
-  FROM ipto.get_dataset(:'t', :'c_dataset_id') g, ipto.datasets d WHERE d.dataset_id = :'c_dataset_id';
+  FROM ipto.get_dataset(:'t', :'c_dataset_id') g, ipto.dataset_summary d WHERE d.dataset_id = :'c_dataset_id';
 -- Every value of every set is accepted, and stored as given.
 SELECT v, d.source_modality FROM unnest(ARRAY['document', 'image', 'video', 'audio', 'mixed']) v,
        LATERAL ipto.create_dataset(:'t', 'm ' || v, source_modality => v) d;
@@ -129,7 +129,7 @@ SELECT name, description, source_modality, monetization_mode, pricing_model, vis
 -- The stored row agrees with what update returned; counters untouched.
 SELECT name, description, source_modality, monetization_mode, pricing_model, visibility, status,
        object_count, active_object_count, total_bytes, last_ingest_at IS NULL AS never_ingested
-  FROM ipto.datasets WHERE dataset_id = :'d';
+  FROM ipto.dataset_summary WHERE dataset_id = :'d';
 SELECT updated_at AS u4 FROM ipto.datasets WHERE dataset_id = :'d' \gset
 -- Refusals: each names the field at fault, and changes nothing.
 SELECT label, pg_temp.err(q) AS result FROM (VALUES

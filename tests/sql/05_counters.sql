@@ -34,7 +34,7 @@ CREATE FUNCTION pg_temp.show() RETURNS TABLE (name text, object_count bigint, ac
                    coalesce(sum(o.size_bytes), 0)::bigint
               FROM ipto.objects o WHERE o.tenant_id = d.tenant_id AND o.dataset_id = d.dataset_id),
            d.last_ingest_at IS NOT NULL, d.updated_at = c.updated_at
-      FROM ipto.datasets d JOIN pg_temp.created c USING (dataset_id) ORDER BY d.name
+      FROM ipto.dataset_summary d JOIN pg_temp.created c USING (dataset_id) ORDER BY d.name
 $f$;
 -- verify_counters() over the whole database: no rows when all is exact.
 CREATE VIEW pg_temp.verify AS SELECT count(*) AS verify_rows FROM ipto.verify_counters();
@@ -50,8 +50,8 @@ SELECT * FROM pg_temp.show();
 SELECT ipto.add_object(:'t', :'d1', 'c.pdf', 300) IS NOT NULL AS added;
 -- last_ingest_at is the time of the latest insert.
 SELECT last_ingest_at = (SELECT max(created_at) FROM ipto.objects WHERE dataset_id = :'d1') AS ingest_is_latest_insert
-  FROM ipto.datasets WHERE dataset_id = :'d1';
-SELECT last_ingest_at AS ingest1 FROM ipto.datasets WHERE dataset_id = :'d1' \gset
+  FROM ipto.dataset_summary WHERE dataset_id = :'d1';
+SELECT last_ingest_at AS ingest1 FROM ipto.dataset_summary WHERE dataset_id = :'d1' \gset
 -- One statement, two datasets (and an approved+indexed row counts as active).
 INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes, status, indexed_at) VALUES
     (:'t', :'d1', 'm1', 10, 'staged', NULL),
@@ -59,7 +59,7 @@ INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes, status, i
     (:'t', :'d2', 'm3', 30, 'approved', now()),
     (:'t', :'d2', 'm4', 40, 'pending', NULL);
 SELECT * FROM pg_temp.show();
-SELECT last_ingest_at > :'ingest1' AS ingest_moved FROM ipto.datasets WHERE dataset_id = :'d1';
+SELECT last_ingest_at > :'ingest1' AS ingest_moved FROM ipto.dataset_summary WHERE dataset_id = :'d1';
 -- Two tenants in one statement.
 INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes)
 SELECT x.t, x.d, 'gen-' || i, i FROM generate_series(1, 1000) i,
@@ -80,7 +80,7 @@ SELECT * FROM pg_temp.show();
 -------------------------------------------------------------------------
 -- Failed and rolled-back inserts leave counters and last_ingest_at alone.
 -------------------------------------------------------------------------
-SELECT last_ingest_at AS ingest_before FROM ipto.datasets WHERE dataset_id = :'d1' \gset
+SELECT last_ingest_at AS ingest_before FROM ipto.dataset_summary WHERE dataset_id = :'d1' \gset
 BEGIN;
 SELECT ipto.add_object(:'t', :'d1', 'rolled back', 5) IS NOT NULL AS added;
 INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes) SELECT :'t', :'d1', 'rb-' || i, 1 FROM generate_series(1, 10) i;
@@ -88,7 +88,7 @@ INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes) SELECT :'
 SELECT name, object_count, exact FROM pg_temp.show() WHERE name = 'one';
 ROLLBACK;
 SELECT * FROM pg_temp.show();
-SELECT last_ingest_at = :'ingest_before' AS ingest_unchanged FROM ipto.datasets WHERE dataset_id = :'d1';
+SELECT last_ingest_at = :'ingest_before' AS ingest_unchanged FROM ipto.dataset_summary WHERE dataset_id = :'d1';
 -- A savepoint rolled back inside a committed transaction.
 BEGIN;
 SAVEPOINT s;
@@ -246,7 +246,7 @@ SELECT * FROM pg_temp.verify;
 -------------------------------------------------------------------------
 -- Deletes: single, bulk, across datasets, delete_object.
 -------------------------------------------------------------------------
-SELECT last_ingest_at AS ingest_before_delete FROM ipto.datasets WHERE dataset_id = :'d2' \gset
+SELECT last_ingest_at AS ingest_before_delete FROM ipto.dataset_summary WHERE dataset_id = :'d2' \gset
 DELETE FROM ipto.objects WHERE dataset_id = :'d1' AND filename = 'copy-1.pdf.bak';
 SELECT * FROM pg_temp.show();
 DELETE FROM ipto.objects WHERE dataset_id = :'d2' AND filename LIKE 'gen-%' AND substr(filename, 5)::int > 500;
@@ -267,7 +267,7 @@ SELECT * FROM pg_temp.show();
 -- Deleting every object: counters to zero, last_ingest_at kept.
 DELETE FROM ipto.objects WHERE dataset_id = :'d2';
 SELECT * FROM pg_temp.show();
-SELECT last_ingest_at = :'ingest_before_delete' AS ingest_kept FROM ipto.datasets WHERE dataset_id = :'d2';
+SELECT last_ingest_at = :'ingest_before_delete' AS ingest_kept FROM ipto.dataset_summary WHERE dataset_id = :'d2';
 SELECT * FROM pg_temp.verify;
 
 -------------------------------------------------------------------------
@@ -279,7 +279,7 @@ SET client_min_messages = warning;  -- the NOTICEs naming the cascaded tables
 TRUNCATE ipto.objects CASCADE;
 RESET client_min_messages;
 SELECT * FROM pg_temp.show();
-SELECT count(*) AS nonzero_datasets FROM ipto.datasets WHERE object_count <> 0 OR active_object_count <> 0 OR total_bytes <> 0;
+SELECT count(*) AS nonzero_datasets FROM ipto.dataset_summary WHERE object_count <> 0 OR active_object_count <> 0 OR total_bytes <> 0;
 SELECT * FROM pg_temp.verify;
 -- A rolled-back TRUNCATE restores the counters with the rows.
 SELECT ipto.add_object(:'t', :'d1', 'survivor', 77) IS NOT NULL AS added;
@@ -293,8 +293,9 @@ SELECT * FROM pg_temp.show();
 -------------------------------------------------------------------------
 -- verify_counters finds a corrupted counter; rebuild_counters repairs it.
 -------------------------------------------------------------------------
-UPDATE ipto.datasets SET object_count = 999 WHERE dataset_id = :'d1';
-UPDATE ipto.datasets SET total_bytes = -5, active_object_count = 3 WHERE dataset_id = :'d3';
+UPDATE ipto.dataset_counters SET object_count = object_count + 998 WHERE dataset_id = :'d1';
+INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, total_bytes, active_object_count)
+  SELECT tenant_id, dataset_id, 99, -5, 3 FROM ipto.datasets WHERE dataset_id = :'d3';
 SELECT * FROM ipto.verify_counters();
 SELECT ipto.rebuild_counters(:'d1') AS repaired;
 SELECT * FROM ipto.verify_counters();

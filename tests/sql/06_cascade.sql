@@ -51,15 +51,35 @@ SELECT label, pg_temp.err(q) AS result FROM (VALUES
 
 SELECT 'to delete' AS dataset, * FROM pg_temp.rows_of(:'d_del')
 UNION ALL SELECT 'to keep', * FROM pg_temp.rows_of(:'d_keep');
--- Rolled back, a delete leaves everything in place.
+-- Purges what deleted datasets left, batch by batch (2 rows of each kind a
+-- batch, to show the batching); the background worker may be at it too.
+CREATE FUNCTION pg_temp.purge_all() RETURNS boolean LANGUAGE plpgsql AS $f$
+BEGIN
+    FOR i IN 1..1200 LOOP
+        PERFORM ipto.purge_deleted(2);
+        IF NOT EXISTS (SELECT FROM ipto.deleted_datasets) THEN RETURN true; END IF;
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+    RETURN false;
+END
+$f$;
+-- The dataset, its grants and idempotency records go at once; its objects,
+-- index entries and metadata are purged after (constant-time delete), and
+-- nothing reads them meanwhile (see below). Rolled back, all stays.
 BEGIN;
 SELECT ipto.delete_dataset(:'t', :'d_del');
 SELECT * FROM pg_temp.rows_of(:'d_del');
+SELECT count(*) AS awaiting_purge FROM ipto.deleted_datasets WHERE dataset_id = :'d_del';
+SELECT ipto.purge_deleted(2) > 0 AS purged_a_batch;
+SELECT pg_temp.purge_all() AS purged;
+SELECT * FROM pg_temp.rows_of(:'d_del');
 ROLLBACK;
 SELECT * FROM pg_temp.rows_of(:'d_del');
+SELECT count(*) AS awaiting_purge FROM ipto.deleted_datasets;
 
 -- The delete.
 SELECT ipto.delete_dataset(:'t', :'d_del');
+SELECT pg_temp.purge_all() AS purged;
 SELECT 'deleted' AS dataset, * FROM pg_temp.rows_of(:'d_del')
 UNION ALL SELECT 'kept', * FROM pg_temp.rows_of(:'d_keep');
 -- No row of any table refers to a deleted object either.

@@ -299,8 +299,10 @@ SELECT name, last_used_at IS NOT NULL AS used FROM ipto.api_keys WHERE tenant_id
 -- TimeZone), and an idempotency key may be reused after 24 hours.
 -------------------------------------------------------------------------
 SET TimeZone = 'Asia/Kolkata';
-UPDATE ipto.datasets SET created_at = '2025-03-09 23:59:59.999999+00', updated_at = '2026-04-05 10:00:00+00',
-       last_ingest_at = '2024-02-29 12:34:56.5-08' WHERE dataset_id = :'a_granted';
+UPDATE ipto.datasets SET created_at = '2025-03-09 23:59:59.999999+00', updated_at = '2026-04-05 10:00:00+00'
+ WHERE dataset_id = :'a_granted';
+INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, last_ingest_at)
+SELECT tenant_id, dataset_id, 99, '2024-02-29 12:34:56.5-08' FROM ipto.datasets WHERE dataset_id = :'a_granted';
 SELECT data->>'created_at' AS created_at, data->>'updated_at' AS updated_at, data->>'last_ingest_at' AS last_ingest_at
   FROM ipto.api_get_dataset('api_key', :'aw_id', :'aw_dg', :'a_granted');
 SELECT resource_id AS i2 FROM ipto.api_create_dataset('api_key', :'aw_id', :'aw_dg', '{"name": "Idem"}', 'idem-key-2') \gset
