@@ -122,11 +122,11 @@ void validate_description(std::string_view d) {
         throw Error(ErrorKind::validation, "description is " + std::to_string(n) + " characters long", "description",
                     "a description is at most 2000 characters, or null");
     }
-    bool bad = false;
-    for_each_code_point(d, [&](char32_t c) { bad = bad || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'); });
-    if (bad) {
-        throw Error(ErrorKind::validation, "description contains a control character", "description",
-                    "tabs and line breaks are allowed; other control characters are not");
+    // PostgreSQL text cannot hold U+0000; every other character is the
+    // caller's to choose.
+    if (d.find('\0') != std::string_view::npos) {
+        throw Error(ErrorKind::validation, "description contains a NUL character (U+0000)", "description",
+                    "a description is text of at most 2000 characters, or null");
     }
 }
 
