@@ -1,0 +1,62 @@
+"""Runs the end-to-end suite in a fixed order and prints "N passed, N failed".
+
+Modules share one cluster and one front (harness.session()); the outage and
+shutdown tests use fronts of their own and run late; the OpenAPI conformance
+check runs last, over every response the others recorded.
+"""
+
+import importlib
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+MODULES = [
+    "test_endpoints",
+    "test_seed_examples",
+    "test_validation",
+    "test_auth",
+    "test_isolation",
+    "test_pagination",
+    "test_idempotency",
+    "test_counters",
+    "test_front_errors",
+    "test_operations",
+    "test_security",
+    "test_server",
+    "test_outage",
+    "test_openapi_conformance",
+]
+
+
+
+
+def main(argv):
+    only = [a for a in argv if not a.startswith("-")]
+    if not only:
+        os.environ["E2E_FULL_RUN"] = "1"
+    loader = unittest.TestLoader()
+    suite = unittest.TestSuite()
+    for name in MODULES:
+        if only and not any(name == o or name.startswith(o) or o.startswith(name + ".") for o in only):
+            continue
+        module = importlib.import_module(name)
+        selected = [o for o in only if o.startswith(name + ".")]
+        if selected:
+            for o in selected:
+                suite.addTests(loader.loadTestsFromName(o[len(name) + 1:], module))
+        else:
+            suite.addTests(loader.loadTestsFromModule(module))
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped
+    if skipped:
+        print("%d skipped" % skipped)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
