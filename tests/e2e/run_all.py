@@ -18,6 +18,7 @@ MODULES = [
     "test_validation",
     "test_auth",
     "test_isolation",
+    "test_isolation_property",
     "test_pagination",
     "test_idempotency",
     "test_counters",
