@@ -35,9 +35,12 @@ client() {
     done
 }
 for n in 1 2 3 4; do client "$n" & done
+# A long-lived session whose backend is the victim (the clients' own
+# backends live for one short call each).
+sql -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 sleep 4
-victim=$(sql -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() LIMIT 1")
-echo "SIGKILL to backend $victim"
+victim=$(sql -c "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND pid <> pg_backend_pid() LIMIT 1")
+echo "SIGKILL to backend $victim (the postmaster then restarts every backend)"
 [ -n "$victim" ] && kill -9 "$victim"
 sleep 4
 echo "immediate stop of the whole cluster, then start"
