@@ -70,7 +70,9 @@ class Cluster:
     def psql(self, sql, db="ipto", user="postgres"):
         out = subprocess.run([f"{PG_BIN}/psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", self.dir,
                               "-p", str(self.port), "-U", user, "-d", db, "-c", sql],
-                             check=True, capture_output=True, text=True)
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql failed: {out.stderr.strip()}\n{sql[:500]}")
         return out.stdout.strip()
 
     def stop(self):
@@ -260,7 +262,7 @@ def load_catalogue(ctx, own, others_total, listed):
                CASE WHEN g <= {own} THEN (ARRAY['private', 'restricted', 'listed'])[1 + g % 3]
                     WHEN g <= {own + listed} THEN 'listed'
                     ELSE (ARRAY['private', 'restricted'])[1 + g % 2] END,
-               'active', now() - interval '1 day' - (g * 7919 % {own + others_total}) * interval '1 second', now()
+               'active', now() - interval '1 day' - (g::bigint * 7919 % {own + others_total}) * interval '1 second', now()
           FROM generate_series(1, {own + others_total}) g""")
     ctx.cluster.psql("VACUUM ANALYZE")
 

@@ -73,6 +73,7 @@ class Cluster:
         with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
             f.write("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = '%s'\n"
                     "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\n"
+                    "log_statement = 'all'\nlog_min_messages = debug1\n"
                     "logging_collector = off\n" % (self.port, self.dir))
 
     def start(self):

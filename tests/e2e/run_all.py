@@ -27,6 +27,7 @@ MODULES = [
     "test_security",
     "test_server",
     "test_outage",
+    "test_hostile",
     "test_openapi_conformance",
 ]
 
