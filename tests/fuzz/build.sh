@@ -7,10 +7,11 @@ out=${IPTO_FUZZ_BUILD:-$root/build-fuzz}
 mkdir -p "$out"
 cxx=$(command -v clang++ || command -v clang++-14)
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -fsanitize-ignorelist="$root/tests/fuzz/ubsan-ignore.txt" -I"$root/core")
+       -fsanitize-ignorelist="$root/tests/fuzz/ubsan-ignore.txt" -I"$root/core" -I"$root/http_front")
 # The core once, as an archive without the fuzzer's main.
 objs=()
-for src in "$root"/core/*.cpp; do
+# The front's pure parsers too (no httplib, no libpq in these files).
+for src in "$root"/core/*.cpp "$root"/http_front/{query_params,router,media_type,error_map,http_message}.cpp; do
     obj="$out/$(basename "${src%.cpp}").o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
         "$cxx" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src" -o "$obj"
