@@ -10,6 +10,10 @@
 // sum of its shards.
 #include "counters.hpp"
 
+#include <map>
+#include <string>
+#include <utility>
+
 #include "errors.hpp"
 #include "spi.hpp"
 #include "sql_values.hpp"
@@ -44,77 +48,125 @@ namespace {
 
 #define ACTIVE "(status = 'approved' AND indexed_at IS NOT NULL)"
 
-// Adds the deltas of x(tenant_id, dataset_id, n, a, b, last) to shard $1.
-// A new shard row's foreign key checks that the dataset exists.
-#define ADD_TO_SHARD(source)                                                                              \
-    "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count,"                 \
-    " active_object_count, total_bytes, last_ingest_at)"                                                  \
-    " SELECT x.tenant_id, x.dataset_id, $1::int2, x.n, x.a, x.b, x.last FROM (" source ") x"             \
-    " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"                                           \
-    " object_count = c.object_count + excluded.object_count,"                                             \
-    " active_object_count = c.active_object_count + excluded.active_object_count,"                        \
-    " total_bytes = c.total_bytes + excluded.total_bytes,"                                                \
-    " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
+// One dataset's change from one statement.
+struct Delta {
+    std::int64_t objects = 0;
+    std::int64_t active = 0;
+    std::int64_t bytes = 0;
+};
+using Deltas = std::map<std::pair<std::string, std::string>, Delta>;
 
-// Deltas are applied only to datasets that still exist (the rows of a
-// deleted dataset are being purged); the lock keeps a delete from slipping
-// in between.
-#define STILL_EXISTS(alias)                                                                           \
-    " EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = " alias ".tenant_id"                    \
-    " AND d.dataset_id = " alias ".dataset_id FOR KEY SHARE) "
+// Where the counted columns are in ipto.objects (looked up by name).
+struct Columns {
+    int tenant_id, dataset_id, status, indexed_at, size_bytes;
+};
+
+Columns columns_of(TupleDesc desc) {
+    Columns c{};
+    c.tenant_id = pg::call([&] { return SPI_fnumber(desc, "tenant_id"); });
+    c.dataset_id = pg::call([&] { return SPI_fnumber(desc, "dataset_id"); });
+    c.status = pg::call([&] { return SPI_fnumber(desc, "status"); });
+    c.indexed_at = pg::call([&] { return SPI_fnumber(desc, "indexed_at"); });
+    c.size_bytes = pg::call([&] { return SPI_fnumber(desc, "size_bytes"); });
+    if (c.tenant_id <= 0 || c.dataset_id <= 0 || c.status <= 0 || c.indexed_at <= 0 || c.size_bytes <= 0) {
+        throw Error(ErrorKind::internal, "ipto.objects lacks a counted column");
+    }
+    return c;
+}
+
+std::string text_of(Datum d) {
+    struct varlena* t = pg::call([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d))); });
+    return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+// Reads a transition table in C++ and adds sign × each row to its dataset's
+// delta: one pass over the rows, no SQL per row, no SQL over the table.
+void accumulate(Tuplestorestate* rows, TupleDesc desc, int sign, Deltas& deltas) {
+    if (!rows) return;
+    Columns col = columns_of(desc);
+    TupleTableSlot* slot = pg::call([&] { return MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple); });
+    pg::call([&] { tuplestore_rescan(rows); });
+    for (;;) {
+        bool more = pg::call([&] { return tuplestore_gettupleslot(rows, true, false, slot); });
+        if (!more) break;
+        bool null_tenant, null_dataset, null_status, null_indexed, null_size;
+        Datum tenant = pg::call([&] { return slot_getattr(slot, col.tenant_id, &null_tenant); });
+        Datum dataset = pg::call([&] { return slot_getattr(slot, col.dataset_id, &null_dataset); });
+        Datum status = pg::call([&] { return slot_getattr(slot, col.status, &null_status); });
+        pg::call([&] { return slot_getattr(slot, col.indexed_at, &null_indexed); });
+        Datum size = pg::call([&] { return slot_getattr(slot, col.size_bytes, &null_size); });
+        if (null_tenant || null_dataset || null_status || null_size) continue;  // NOT NULL columns
+        Delta& d = deltas[{text_of(tenant), text_of(dataset)}];
+        d.objects += sign;
+        if (!null_indexed && text_of(status) == "approved") d.active += sign;
+        if (__builtin_add_overflow(d.bytes, sign * DatumGetInt64(size), &d.bytes)) {
+            // As SQL's bigint arithmetic would say it.
+            pg::call([] {
+                ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE), errmsg("bigint out of range")));
+            });
+        }
+    }
+    pg::call([&] { ExecDropSingleTupleTableSlot(slot); });
+}
+
+// Adds a delta to this backend's shard of the dataset's counters, if the
+// dataset exists (a deleted dataset's rows are being purged). No lock on the
+// dataset row, which every ingest would otherwise write: an ingest that
+// races a delete of its dataset lands with it in the purge, as if it had
+// come first. Returns false when the dataset does not exist.
+bool add_to_shard(const std::string& tenant, const std::string& dataset, const Delta& d, bool ingest) {
+    static spi::Statement upsert(
+        "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
+        " total_bytes, last_ingest_at)"
+        " SELECT $1, $2, $3::int2, $4, $5, $6, CASE WHEN $7 THEN statement_timestamp() END"
+        " WHERE EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
+        " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"
+        " object_count = c.object_count + excluded.object_count,"
+        " active_object_count = c.active_object_count + excluded.active_object_count,"
+        " total_bytes = c.total_bytes + excluded.total_bytes,"
+        " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
+        " RETURNING true",
+        {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, BOOLOID});
+    spi::Params p;
+    p.text(tenant).text(dataset).int4(counters::my_shard()).int8(d.objects).int8(d.active).int8(d.bytes).boolean(ingest);
+    return spi::execute(upsert, p).rows() == 1;
+}
+
+// Applies every delta of a statement, in a fixed order (so two statements
+// touching the same datasets lock their shard rows in the same order).
+void apply(FunctionCallInfo fcinfo, bool ingest) {
+    TriggerData* td = counters::trigger_data(fcinfo);
+    TupleDesc desc = td->tg_relation->rd_att;
+    Deltas deltas;
+    accumulate(td->tg_newtable, desc, +1, deltas);
+    accumulate(td->tg_oldtable, desc, -1, deltas);
+    spi::Connection spi;
+    for (const auto& [key, d] : deltas) {
+        if (!ingest && d.objects == 0 && d.active == 0 && d.bytes == 0) continue;
+        if (!add_to_shard(key.first, key.second, d, ingest) && ingest) {
+            throw Error(ErrorKind::not_found, "dataset " + key.second + " of tenant " + key.first + " does not exist",
+                        "dataset_id", "an object belongs to an existing dataset of its tenant");
+        }
+    }
+    spi.finish();
+}
 
 }  // namespace
 
 IPTO_FUNCTION(ipto_objects_counters_insert) {
-    // One pass over the new rows; then a dataset that does not exist is an
-    // error for a person, not a foreign-key message about our bookkeeping.
-    static spi::Statement add(
-        "WITH x AS MATERIALIZED (SELECT tenant_id, dataset_id, count(*) AS n,"
-        "   count(*) FILTER (WHERE " ACTIVE ") AS a, sum(size_bytes)::bigint AS b, statement_timestamp() AS last"
-        "   FROM inserted_rows GROUP BY tenant_id, dataset_id),"
-        " added AS (" ADD_TO_SHARD("SELECT * FROM x WHERE" STILL_EXISTS("x")) " RETURNING 1)"
-        " SELECT x.tenant_id, x.dataset_id, (SELECT count(*) FROM added) FROM x"
-        " WHERE NOT EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = x.tenant_id AND d.dataset_id = x.dataset_id)"
-        " LIMIT 1",
-        {INT4OID});
-    TriggerData* td = counters::trigger_data(fcinfo);
-    spi::Connection spi;
-    pg::call([&] { return SPI_register_trigger_data(td); });
-    spi::Params p;
-    p.int4(counters::my_shard());
-    auto missing = spi::execute(add, p);
-    if (missing.rows() > 0) {
-        std::string dataset = missing.text_required(0, 2);
-        throw Error(ErrorKind::not_found, "dataset " + dataset + " of tenant " + missing.text_required(0, 1) + " does not exist",
-                    "dataset_id", "an object belongs to an existing dataset of its tenant");
-    }
-    spi.finish();
+    apply(fcinfo, true);
     return PointerGetDatum(nullptr);
 }
 
 IPTO_FUNCTION(ipto_objects_counters_update) {
-    // Objects never change dataset (objects_keep_identity), so old and new
-    // rows group into the same datasets; only status, indexing and size move.
-    static spi::Statement shift(ADD_TO_SHARD(
-        "SELECT u.tenant_id, u.dataset_id, 0::bigint AS n, sum(u.a)::bigint AS a, sum(u.b)::bigint AS b,"
-        " NULL::timestamptz AS last FROM ("
-        "   SELECT tenant_id, dataset_id, " ACTIVE "::int AS a, size_bytes AS b FROM new_rows"
-        "   UNION ALL"
-        "   SELECT tenant_id, dataset_id, -(" ACTIVE "::int), -size_bytes FROM old_rows) u"
-        " GROUP BY u.tenant_id, u.dataset_id"
-        " HAVING (sum(u.a) <> 0 OR sum(u.b) <> 0) AND" STILL_EXISTS("u")),
-        {INT4OID});
-    counters::run_with_transition_tables(fcinfo, {&shift}, true);
+    // Objects never change dataset (objects_keep_identity): old and new rows
+    // meet in the same datasets, and only status, indexing and size move.
+    apply(fcinfo, false);
     return PointerGetDatum(nullptr);
 }
 
 IPTO_FUNCTION(ipto_objects_counters_delete) {
-    static spi::Statement subtract(ADD_TO_SHARD(
-        "SELECT r.tenant_id, r.dataset_id, -count(*) AS n, -count(*) FILTER (WHERE " ACTIVE ") AS a,"
-        " -sum(r.size_bytes)::bigint AS b, NULL::timestamptz AS last FROM deleted_rows r"
-        " GROUP BY r.tenant_id, r.dataset_id HAVING" STILL_EXISTS("r")),
-        {INT4OID});
-    counters::run_with_transition_tables(fcinfo, {&subtract}, true);
+    apply(fcinfo, false);
     return PointerGetDatum(nullptr);
 }
 

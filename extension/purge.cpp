@@ -22,7 +22,8 @@ namespace {
 
 
 // One batch: up to batch_size index entries, metadata rows and objects of
-// the oldest deleted dataset; its tombstone goes once nothing is left.
+// the oldest deleted dataset; its counters and tombstone go once nothing
+// else is left.
 std::int64_t purge_batch(std::int32_t batch_size) {
     static spi::Statement pick(
         "SELECT tenant_id, dataset_id FROM ipto.deleted_datasets ORDER BY deleted_at, tenant_id, dataset_id"
@@ -35,8 +36,12 @@ std::int64_t purge_batch(std::int32_t batch_size) {
     static spi::Statement metadata(PURGE_FROM("ipto.object_metadata"), {TEXTOID, TEXTOID, INT4OID});
     static spi::Statement objects(PURGE_FROM("ipto.objects"), {TEXTOID, TEXTOID, INT4OID});
 #undef PURGE_FROM
-    static spi::Statement done("DELETE FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2",
-                               {TEXTOID, TEXTOID});
+    // Last, its counter shards (an ingest that raced the delete may have
+    // added one), and the tombstone.
+    static spi::Statement done(
+        "WITH shards AS (DELETE FROM ipto.dataset_counters WHERE tenant_id = $1 AND dataset_id = $2)"
+        " DELETE FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2",
+        {TEXTOID, TEXTOID});
     spi::Connection spi;
     auto r = spi::execute(pick);
     if (r.rows() == 0) {
@@ -140,10 +145,11 @@ void ipto_purge_worker_main(Datum arg) {
         CommitTransactionCommand();
         pgstat_report_activity(STATE_IDLE, NULL);
         if (isnull || removed == 0) break;
-        // Rest as long as the batch took: the purge takes at most half of
-        // a core, and the requests being served keep the rest.
+        // Rest half as long as the batch took: the purge takes at most two
+        // thirds of a core, and the requests being served keep the rest.
         long worked_ms = (long) ((GetCurrentTimestamp() - started) / 1000);
-        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, Max(worked_ms, 1), PG_WAIT_EXTENSION);
+        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, Max(worked_ms / 2, 1),
+                         PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
     proc_exit(0);

@@ -108,9 +108,12 @@ CREATE TABLE ipto.dataset_counters (
     active_object_count  bigint NOT NULL DEFAULT 0,
     total_bytes          bigint NOT NULL DEFAULT 0,
     last_ingest_at       timestamptz,
-    PRIMARY KEY (tenant_id, dataset_id, shard),
-    FOREIGN KEY (tenant_id, dataset_id) REFERENCES ipto.datasets ON DELETE CASCADE
+    PRIMARY KEY (tenant_id, dataset_id, shard)
 );
+-- No foreign key: every read joins ipto.datasets, and a deleted dataset's
+-- shards go with its objects in the purge. A key would make an ingest racing
+-- a dataset delete fail with a foreign-key error about our bookkeeping, or
+-- need a lock on the dataset row that every ingest would write.
 
 -- How many datasets each tenant has per (visibility, status), and, under
 -- tenant_id '*', how many are listed and active in all: list totals come
