@@ -113,17 +113,26 @@ IPTO_FUNCTION(ipto_create_session) {
 }
 
 IPTO_FUNCTION(ipto_revoke_session) {
+    // The whole token, or its public id (its first 16 characters, as in
+    // ipto.sessions.session_id): revoking by id keeps the secret out of any
+    // statement log.
     std::string token = sql::arg_text_required(fcinfo, 0, "token");
-    auto parsed = parse_session_token(token);
-    if (!parsed) throw Error(ErrorKind::validation, "token is not a session token", "token", "pass the whole token create_session returned");
     static spi::Statement find("SELECT secret_sha256 FROM ipto.sessions WHERE session_id = $1", {TEXTOID});
     static spi::Statement revoke(
         "UPDATE ipto.sessions SET revoked_at = coalesce(revoked_at, now()) WHERE session_id = $1", {TEXTOID});
+    auto parsed = parse_session_token(token);
+    std::string id = parsed ? parsed->public_part : token;
+    bool id_only = !parsed;
+    if (id_only && (id.size() != 16 || id.find_first_not_of(
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)) {
+        throw Error(ErrorKind::validation, "token is not a session token or session id", "token",
+                    "pass the session id (ipto.sessions.session_id, the token's first 16 characters) or the whole token");
+    }
     spi::Connection spi;
     spi::Params p;
-    p.text(parsed->public_part);
+    p.text(id);
     auto r = spi::execute(find, p);
-    if (r.rows() != 1 || !constant_time_equal(r.bytea(0, 1), digest_of(parsed->secret))) {
+    if (r.rows() != 1 || (!id_only && !constant_time_equal(r.bytea(0, 1), digest_of(parsed->secret)))) {
         throw Error(ErrorKind::not_found, "session not found", "token", "it may have been mistyped");
     }
     spi::execute(revoke, p);

@@ -307,7 +307,9 @@ class Ops:
             sql_literal(tenant_id), sql_literal(list(scopes)), sql_literal(ttl))))
 
     def revoke_session(self, token):
-        self.db.psql("SELECT ipto.revoke_session(%s)" % sql_literal(token))
+        # By the token's public id (its first 16 characters): the secret
+        # itself would land in PostgreSQL's statement log.
+        self.db.psql("SELECT ipto.revoke_session(%s)" % sql_literal(token[:16]))
 
     def add_object(self, tenant_id, dataset_id, filename, size_bytes, content_type="application/octet-stream",
                    status="staged"):

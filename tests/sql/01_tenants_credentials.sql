@@ -156,7 +156,7 @@ SELECT label, pg_temp.err(q) AS result FROM (VALUES
     -- the right public part with a wrong secret
     ('wrong secret',  format('SELECT ipto.revoke_session(%L)', left(:'tok', 16) || repeat('A', 32))),
     ('unknown token', format('SELECT ipto.revoke_session(%L)', repeat('Z', 48))),
-    ('public only',   format('SELECT ipto.revoke_session(%L)', left(:'tok', 16))),
+    ('bad id',        format('SELECT ipto.revoke_session(%L)', left(:'tok', 15) || '!')),
     ('not a token',   format('SELECT ipto.revoke_session(%L)', 'hello world')),
     ('null',          'SELECT ipto.revoke_session(NULL)')
 ) AS v(label, q);
@@ -164,6 +164,11 @@ SELECT revoked_at IS NULL AS still_live FROM ipto.sessions WHERE session_id = le
 SELECT ipto.revoke_session(:'tok');
 SELECT revoked_at IS NOT NULL AS revoked FROM ipto.sessions WHERE session_id = left(:'tok', 16);
 SELECT revoked_at AS first_revoked_at FROM ipto.sessions WHERE session_id = left(:'tok', 16) \gset
+-- A session can also be revoked by its public id alone (ipto.sessions.session_id),
+-- which keeps the secret out of statement logs.
+SELECT ipto.create_session(:'t', ARRAY['datasets:read']) AS tok_by_id \gset
+SELECT ipto.revoke_session(left(:'tok_by_id', 16));
+SELECT revoked_at IS NOT NULL AS revoked_by_id FROM ipto.sessions WHERE session_id = left(:'tok_by_id', 16);
 SELECT ipto.revoke_session(:'tok');
 SELECT revoked_at = :'first_revoked_at' AS first_time_kept FROM ipto.sessions WHERE session_id = left(:'tok', 16);
 -- The other session is untouched.
