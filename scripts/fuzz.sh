@@ -15,8 +15,12 @@ for t in "${targets[@]}"; do
     echo "== $t for ${seconds}s"
     # New inputs go to a scratch folder, then only those that add coverage
     # are merged into the committed corpus.
-    "$out/$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$out/" -print_final_stats=1 "$out/new-$t" "$corpus" 2>&1 | tail -12
+    # A finding stops that target only; its input is left in build-fuzz/.
+    if ! "$out/$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$out/" -print_final_stats=1 "$out/new-$t" "$corpus" >"$out/$t.log" 2>&1; then
+        echo "FINDING in $t: see $out/$t.log"
+    fi
+    tail -12 "$out/$t.log"
     "$out/$t" -merge=1 "$corpus" "$out/new-$t" 2>&1 | tail -1
     rm -rf "$out/new-$t"
 done
