@@ -38,6 +38,7 @@ if ! demo_psql -Atc "SELECT 1 FROM pg_database WHERE datname = 'ipto'" | grep -q
     demo_psql -qc "CREATE DATABASE ipto"
 fi
 demo_psql -d ipto -q <<SQL
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS ipto;
 ALTER EXTENSION ipto UPDATE;
 DO \$\$ BEGIN
