@@ -33,3 +33,17 @@ suite_finish() {
     fi
     return "$status"
 }
+
+# suite_run NAME INPUTS TOOL EXT DBNAME: runs the PGXS tool (pg_regress or
+# pg_isolation_regress) over tests/INPUTS/*.EXT on a temporary instance.
+suite_run() {
+    local name=$1 inputs=$2 tool=$3 ext=$4 dbname=$5 work tests status=0
+    work=$(suite_workdir "$name")
+    suite_inputs "$work" "$inputs"
+    mkdir -p "$work/out"; [ "$(id -u)" = 0 ] && chown postgres: "$work/out"
+    tests=$(cd "$IPTO_SOURCE_DIR/tests/$inputs" && ls *."$ext" | sed "s/\.$ext\$//" | sort)
+    as_pg_user "$PGXS_DIR/test/$tool" --temp-instance="$work/instance" --port="$(free_port)" \
+        --bindir="$PG_BINDIR" --inputdir="$work/in" --outputdir="$work/out" --load-extension=ipto \
+        --dbname="$dbname" $tests || status=$?
+    suite_finish "$work" "$status"
+}
