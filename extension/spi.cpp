@@ -90,12 +90,6 @@ Datum Result::datum(std::uint64_t row, int col, bool* is_null) const {
     return v;
 }
 
-bool Result::is_null(std::uint64_t row, int col) const {
-    bool n;
-    datum(row, col, &n);
-    return n;
-}
-
 std::optional<std::string> Result::text(std::uint64_t row, int col) const {
     bool n;
     Datum v = datum(row, col, &n);
@@ -148,9 +142,6 @@ std::vector<std::string> Result::text_array(std::uint64_t row, int col) const {
     }
     return out;
 }
-
-HeapTuple Result::tuple(std::uint64_t row) const { return table_->vals[row]; }
-TupleDesc Result::desc() const { return table_->tupdesc; }
 
 Result execute(Statement& statement, Params& params, long max_rows) {
     SPIPlanPtr plan = statement.plan();

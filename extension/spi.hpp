@@ -67,7 +67,6 @@ private:
 class Result {
 public:
     std::uint64_t rows() const { return rows_; }
-    bool is_null(std::uint64_t row, int col) const;
     std::optional<std::string> text(std::uint64_t row, int col) const;
     std::string text_required(std::uint64_t row, int col) const;
     std::int64_t int8(std::uint64_t row, int col) const;
@@ -76,8 +75,6 @@ public:
     std::string bytea(std::uint64_t row, int col) const;
     std::vector<std::string> text_array(std::uint64_t row, int col) const;
     Datum datum(std::uint64_t row, int col, bool* is_null) const;
-    HeapTuple tuple(std::uint64_t row) const;
-    TupleDesc desc() const;
 
 private:
     friend Result execute(Statement&, Params&, long);

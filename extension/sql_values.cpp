@@ -31,13 +31,6 @@ std::optional<std::int64_t> arg_int64(FunctionCallInfo fcinfo, int n) {
     return PG_GETARG_INT64(n);
 }
 
-std::optional<std::int64_t> arg_timestamp_us(FunctionCallInfo fcinfo, int n) {
-    if (PG_ARGISNULL(n)) return std::nullopt;
-    TimestampTz t = PG_GETARG_TIMESTAMPTZ(n);
-    if (TIMESTAMP_NOT_FINITE(t)) return std::nullopt;
-    return t + spi::kPgEpochUnixUs;
-}
-
 std::optional<std::vector<std::string>> arg_text_array(FunctionCallInfo fcinfo, int n) {
     if (PG_ARGISNULL(n)) return std::nullopt;
     Datum d = PG_GETARG_DATUM(n);
@@ -136,9 +129,5 @@ void RowSink::put(Datum* values, bool* nulls) {
     pg::call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
 }
 
-int RowSink::columns() const {
-    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo_->resultinfo);
-    return rsinfo->setDesc->natts;
-}
 
 }  // namespace ipto::sql

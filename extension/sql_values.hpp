@@ -16,7 +16,6 @@ std::optional<std::string> arg_text(FunctionCallInfo fcinfo, int n);
 std::string arg_text_required(FunctionCallInfo fcinfo, int n, const char* field);
 std::optional<std::int64_t> arg_int64(FunctionCallInfo fcinfo, int n);
 std::optional<std::vector<std::string>> arg_text_array(FunctionCallInfo fcinfo, int n);
-std::optional<std::int64_t> arg_timestamp_us(FunctionCallInfo fcinfo, int n);
 std::optional<std::string> arg_jsonb_text(FunctionCallInfo fcinfo, int n);
 
 Datum text_datum(const std::string& s);
@@ -35,7 +34,6 @@ class RowSink {
 public:
     explicit RowSink(FunctionCallInfo fcinfo);
     void put(Datum* values, bool* nulls);
-    int columns() const;
 
 private:
     FunctionCallInfo fcinfo_;
