@@ -27,6 +27,7 @@ MODULES = [
     "test_security",
     "test_server",
     "test_outage",
+    "test_front_killed",
     "test_hostile",
     "test_openapi_conformance",
 ]
