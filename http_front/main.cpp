@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
     // Before any thread exists, so all inherit the mask (see server.hpp).
     ipto::front::prepare_process_signals();
+    ipto::front::raise_open_files_limit();
 
     std::vector<std::string> args(argv + 1, argv + argc);
     auto result = ipto::front::parse_config(args, [](const char* name) -> std::optional<std::string> {

@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -129,6 +130,16 @@ void prepare_process_signals() {
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void raise_open_files_limit() {
+    // Every connection is a descriptor; the common soft limit of 1,024 would
+    // cap the front below its thread ceiling (kMaxWorkers), so take the hard limit.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 namespace {

@@ -10,6 +10,8 @@ namespace ipto::front {
 // other thread, so every thread inherits the mask and only the signal
 // thread receives them), ignores SIGPIPE.
 void prepare_process_signals();
+// Raises the soft limit on open descriptors to the hard one.
+void raise_open_files_limit();
 
 // Serves until SIGTERM/SIGINT (returns 0 once in-flight requests finish) or a
 // fatal error (returns 1).

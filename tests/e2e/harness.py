@@ -222,10 +222,11 @@ _RECORD_LOCK = threading.Lock()
 
 
 class Client:
-    def __init__(self, port, credential=None, header="Authorization"):
+    def __init__(self, port, credential=None, header="Authorization", timeout=30):
         self.port = port
         self.credential = credential
         self.header = header
+        self.timeout = timeout  # seconds: a request still unanswered then is a hang
 
     def auth_headers(self):
         if self.credential is None:
@@ -234,7 +235,7 @@ class Client:
             return {"Authorization": "Bearer " + self.credential}
         return {self.header: self.credential}
 
-    def request(self, method, path, body=None, headers=None, raw=None, auth=True, record=True, timeout=30):
+    def request(self, method, path, body=None, headers=None, raw=None, auth=True, record=True, timeout=None):
         h = dict(self.auth_headers()) if auth else {}
         payload = None
         if raw is not None:
@@ -244,7 +245,7 @@ class Client:
             h["Content-Type"] = "application/json"
         if headers:
             h.update(headers)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout or self.timeout)
         try:
             conn.request(method, path, body=payload, headers=h)
             r = conn.getresponse()

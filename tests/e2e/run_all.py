@@ -28,6 +28,7 @@ MODULES = [
     "test_server",
     "test_outage",
     "test_front_killed",
+    "test_slowloris",
     "test_hostile",
     "test_openapi_conformance",
 ]

@@ -1,12 +1,19 @@
-"""The database going away and coming back: 503 within about a second, never
-a hang, and recovery without restarting the front. Also a database that
-accepts connections but never answers (a hung server or a black hole)."""
+"""The database going away and coming back: 503 at once, never a hang, and
+recovery without restarting the front. Also a database that accepts
+connections but never answers (a hung server or a black hole).
+
+No timing is asserted (the machine is shared). Clients give up after 5 s,
+which only catches a hang; the slowest 503 is printed for
+docs/RELIABILITY.md."""
 
 import socket
+import threading
 import time
 import unittest
 
 from harness import Client, CuttingProxy, Front, session
+
+HANG = 5  # seconds after which an unanswered request counts as hung
 
 
 class Outage(unittest.TestCase):
@@ -16,19 +23,26 @@ class Outage(unittest.TestCase):
         cls.actor = cls.env.actor(name="outage")
         cls.dataset = cls.actor.client.create(name="survives outages")
         cls.front = cls.env.new_front("outage")
-        cls.c = Client(cls.front.port, cls.actor.key)
-        cls.anon = Client(cls.front.port)
+        cls.c = Client(cls.front.port, cls.actor.key, timeout=HANG)
+        cls.anon = Client(cls.front.port, timeout=HANG)
+        cls.seconds = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        for case, seconds in sorted(cls.seconds.items()):
+            print("\n  %s: %d answers of 503, slowest %.0f ms" % (case, len(seconds), 1000 * max(seconds)), end="")
+        print(flush=True)
 
     def timed(self, fn):
         start = time.time()
         r = fn()
         return r, time.time() - start
 
-    def assert503(self, r, seconds, limit=1.5):
+    def assert503(self, r, seconds):
         self.assertEqual(r.status, 503, r)
         self.assertEqual(r.error["code"], "unavailable")
         self.assertEqual(r.header("Retry-After"), "1")
-        self.assertLess(seconds, limit, "took %.2fs" % seconds)
+        self.seconds.setdefault(self._testMethodName, []).append(seconds)
 
     def wait_until(self, fn, timeout=15):
         deadline = time.time() + timeout
@@ -64,6 +78,79 @@ class Outage(unittest.TestCase):
         self.assertEqual(self.c.patch(item, {"description": "still here"}).status, 200)
         # The shared front recovered too.
         self.assertTrue(self.wait_until(lambda: self.actor.client.get(item).status == 200))
+
+    def test_stop_under_load(self):
+        # Eight clients reading and writing without pause; the cluster is
+        # stopped (fast mode: in-flight statements are cut), kept down two
+        # seconds, and started again. Every answer must be a 2xx or a 503
+        # (none hung), every acknowledged create must survive, and every
+        # client must be served again without a restart of the front.
+        front = self.env.new_front("outage-load")
+        item = "/v1/datasets/" + self.dataset["dataset_id"]
+        stop = threading.Event()
+        lock = threading.Lock()
+        log = []  # (start, end, status)
+        acked = []
+        problems = []
+
+        def worker(w):
+            c = Client(front.port, self.actor.key, timeout=HANG)
+            n = 0
+            while not stop.is_set():
+                n += 1
+                start = time.time()
+                try:
+                    if n % 4 == 0:
+                        r = c.post("/v1/datasets", {"name": "under load %d-%d" % (w, n)}, record=False)
+                    else:
+                        r = c.get(item, record=False)
+                except Exception as e:  # a hang or a broken answer
+                    with lock:
+                        problems.append("%s after %.1fs" % (e, time.time() - start))
+                    continue
+                end = time.time()
+                with lock:
+                    log.append((start, end, r.status))
+                    if r.status == 201:
+                        acked.append(r.data["dataset_id"])
+                    elif r.status not in (200, 503):
+                        problems.append(repr(r))
+                if r.status == 503:
+                    time.sleep(0.01)  # as a client honouring Retry-After would, only faster
+
+        threads = [threading.Thread(target=worker, args=(w,)) for w in range(8)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(1.0)
+            stopping = time.time()
+            self.env.cluster.stop("fast")
+            stopped = time.time()
+            time.sleep(2.0)
+        finally:
+            self.env.cluster.start()
+        started = time.time()
+        recovered = self.wait_until(lambda: any(s < 300 and st > started for st, _, s in list(log)), timeout=30)
+        time.sleep(0.5)
+        stop.set()
+        for t in threads:
+            t.join(2 * HANG)
+        self.assertEqual(problems, [])
+        self.assertTrue(recovered, "no 2xx after the restart")
+        first503 = min((end for _, end, s in log if s == 503), default=None)
+        self.assertIsNotNone(first503, "no 503 while the database was down")
+        during = [end - st for st, end, s in log if st >= stopped and end <= started]
+        self.assertTrue(during and all(s == 503 for st, end, s in log if st >= stopped and end <= started))
+        back = min(end for st, end, s in log if s < 300 and st > started)
+        slowest = max(end - st for st, end, _ in log)
+        print("\n  stop under load: %d requests; first 503 %.0f ms after the stop began (the stop took %.0f ms); "
+              "%d answers while down, slowest %.1f ms; slowest of all %.0f ms; first 2xx %.0f ms after the "
+              "start returned; %d acknowledged creates" % (
+                  len(log), 1000 * (first503 - stopping), 1000 * (stopped - stopping), len(during),
+                  1000 * max(during), 1000 * slowest, 1000 * (back - started), len(acked)), flush=True)
+        for dataset_id in acked:
+            self.assertEqual(self.c.get("/v1/datasets/" + dataset_id, record=False).status, 200, dataset_id)
+        self.assertEqual(front.stop(), 0)
 
     def test_connections_killed_by_the_server(self):
         item = "/v1/datasets/" + self.dataset["dataset_id"]
@@ -116,11 +203,11 @@ class Outage(unittest.TestCase):
         self.env.extra_fronts.append(front)
         front.start()
         try:
-            c = Client(front.port, self.actor.key)
-            r, seconds = self.timed(lambda: Client(front.port).get("/readyz"))
-            self.assert503(r, seconds, limit=2.0)
+            c = Client(front.port, self.actor.key, timeout=HANG)
+            r, seconds = self.timed(lambda: Client(front.port, timeout=HANG).get("/readyz"))
+            self.assert503(r, seconds)
             for _ in range(5):  # during the back-off: at once
-                self.assert503(*self.timed(lambda: c.get("/v1/datasets")), limit=2.0)
+                self.assert503(*self.timed(lambda: c.get("/v1/datasets")))
             self.assertEqual(Client(front.port).get("/healthz").status, 200)
         finally:
             self.assertEqual(front.stop(), 0)

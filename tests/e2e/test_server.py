@@ -63,13 +63,12 @@ class ServerProcess(unittest.TestCase):
                 got = b""
                 while count_complete_responses(got) < 1:
                     got += s.recv(4096)
-            start = time.time()
-            r = Client(front.port).get("/healthz", timeout=5)
+            # Answered within 3 s, while the idle ones hold their threads for
+            # 5 s (the keep-alive timeout): a starved client would time out.
+            r = Client(front.port).get("/healthz", timeout=3)
             self.assertEqual(r.status, 200)
-            self.assertLess(time.time() - start, 1.0)
-            r = self.actor.client.__class__(front.port, self.actor.key).get("/v1/datasets?limit=1", timeout=5)
+            r = Client(front.port, self.actor.key).get("/v1/datasets?limit=1", timeout=3)
             self.assertEqual(r.status, 200)
-            self.assertLess(time.time() - start, 2.0)
         finally:
             for s in idle:
                 s.close()
