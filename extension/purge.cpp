@@ -105,10 +105,38 @@ IPTO_FUNCTION(ipto_purge_deleted) {
     return Int64GetDatum(purge_batch(static_cast<std::int32_t>(batch)));
 }
 
+// The worker's steps, each a whole transaction of its own: nothing of the
+// worker holds a snapshot between them, so a worker never holds back the
+// xmin horizon (and with it pruning and vacuum) while it waits or rests.
+static int64 purge_worker_sql(const char* sql) {
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    SPI_connect();
+    PushActiveSnapshot(GetTransactionSnapshot());
+    pgstat_report_activity(STATE_RUNNING, sql);
+    int rc = SPI_execute(sql, false, 1);
+    bool isnull = true;
+    int64 value = 0;
+    if (rc == SPI_OK_SELECT && SPI_processed == 1) {
+        value = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    }
+    SPI_finish();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    pgstat_report_activity(STATE_IDLE, NULL);
+    return isnull ? 0 : value;
+}
+
+#define PURGE_LOCK "pg_catalog.hashtext('ipto.purge')"
+
 // The worker: waits for the deleting transaction to end, then purges batch
-// by batch, one transaction each, until nothing is left. Workers of one
-// database take turns (an advisory lock). Plain C style on purpose: nothing
-// here owns a C++ object, so an error (FATAL in a worker) unwinds nothing.
+// by batch until nothing is left. One worker per database purges at a time,
+// holding a session advisory lock; every delete starts a worker, and one
+// that finds the lock taken leaves at once, since the holder will see its
+// tombstone: the holder, once it finds nothing, lets go of the lock and only
+// then looks again (a tombstone committed before a newcomer gave up is
+// visible to that look). Plain C style on purpose: nothing here owns a C++
+// object, so an error (FATAL in a worker) unwinds nothing.
 extern "C" PGDLLEXPORT void ipto_purge_worker_main(Datum arg);
 
 void ipto_purge_worker_main(Datum arg) {
@@ -119,37 +147,27 @@ void ipto_purge_worker_main(Datum arg) {
     BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
     pgstat_report_appname("ipto purge");
 
-    StartTransactionCommand();
+    StartTransactionCommand();  // no snapshot: waiting holds back nothing
     if (TransactionIdIsValid(xid)) XactLockTableWait(xid, NULL, NULL, XLTW_None);
     CommitTransactionCommand();
 
-    for (bool first = true;; first = false) {
+    if (purge_worker_sql("SELECT pg_catalog.pg_try_advisory_lock(" PURGE_LOCK ")::int4::int8") == 0) proc_exit(0);
+    for (;;) {
         CHECK_FOR_INTERRUPTS();
         TimestampTz started = GetCurrentTimestamp();
-        SetCurrentStatementStartTimestamp();
-        StartTransactionCommand();
-        SPI_connect();
-        PushActiveSnapshot(GetTransactionSnapshot());
-        if (first) {
-            // Session-level: held across this worker's transactions.
-            SPI_execute("SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext('ipto.purge'))", false, 0);
+        int64 removed = purge_worker_sql("SELECT ipto.purge_deleted(20000)");
+        long rest_ms;
+        if (removed > 0) {
+            // Rest half as long as the batch took: the purge takes at most two
+            // thirds of a core, and the requests being served keep the rest.
+            rest_ms = Max((long) ((GetCurrentTimestamp() - started) / 1000) / 2, 1);
+        } else {
+            purge_worker_sql("SELECT pg_catalog.pg_advisory_unlock(" PURGE_LOCK ")::int4::int8");
+            if (purge_worker_sql("SELECT count(*) FROM (SELECT FROM ipto.deleted_datasets LIMIT 1) t") == 0) break;
+            if (purge_worker_sql("SELECT pg_catalog.pg_try_advisory_lock(" PURGE_LOCK ")::int4::int8") == 0) break;
+            rest_ms = 100;  // left: locked by a purge_deleted() in progress, or just committed
         }
-        int rc = SPI_execute("SELECT ipto.purge_deleted(20000)", false, 1);
-        bool isnull = true;
-        int64 removed = 0;
-        if (rc == SPI_OK_SELECT && SPI_processed == 1) {
-            removed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-        }
-        SPI_finish();
-        PopActiveSnapshot();
-        CommitTransactionCommand();
-        pgstat_report_activity(STATE_IDLE, NULL);
-        if (isnull || removed == 0) break;
-        // Rest half as long as the batch took: the purge takes at most two
-        // thirds of a core, and the requests being served keep the rest.
-        long worked_ms = (long) ((GetCurrentTimestamp() - started) / 1000);
-        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, Max(worked_ms / 2, 1),
-                         PG_WAIT_EXTENSION);
+        (void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, rest_ms, PG_WAIT_EXTENSION);
         ResetLatch(MyLatch);
     }
     proc_exit(0);
