@@ -21,9 +21,11 @@ using namespace ipto;
 namespace {
 
 
-// One batch: up to batch_size index entries, metadata rows and objects of
-// the oldest deleted dataset; its counters and tombstone go once nothing
-// else is left.
+// One batch: up to batch_size rows (index entries, metadata rows, objects,
+// and one per finished dataset: its counters and tombstone go once nothing
+// else of it is left), oldest deleted dataset first, going on to the next
+// while the budget lasts, so a stream of small deletes is purged many a
+// transaction rather than one each.
 std::int64_t purge_batch(std::int32_t batch_size) {
     static spi::Statement pick(
         "SELECT tenant_id, dataset_id FROM ipto.deleted_datasets ORDER BY deleted_at, tenant_id, dataset_id"
@@ -43,23 +45,26 @@ std::int64_t purge_batch(std::int32_t batch_size) {
         " DELETE FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2",
         {TEXTOID, TEXTOID});
     spi::Connection spi;
-    auto r = spi::execute(pick);
-    if (r.rows() == 0) {
-        spi.finish();
-        return 0;
-    }
-    std::string tenant = r.text_required(0, 1);
-    std::string dataset = r.text_required(0, 2);
     std::int64_t removed = 0;
-    for (spi::Statement* s : {&entries, &metadata, &objects}) {
-        spi::Params p;
-        p.text(tenant).text(dataset).int4(batch_size);
-        removed += static_cast<std::int64_t>(spi::execute(*s, p).rows());
-    }
-    if (removed == 0) {
-        spi::Params p;
-        p.text(tenant).text(dataset);
-        removed += static_cast<std::int64_t>(spi::execute(done, p).rows());
+    while (removed < batch_size) {
+        auto r = spi::execute(pick);
+        if (r.rows() == 0) break;
+        std::string tenant = r.text_required(0, 1);
+        std::string dataset = r.text_required(0, 2);
+        std::int64_t rows = 0;
+        for (spi::Statement* s : {&entries, &metadata, &objects}) {
+            spi::Params p;
+            p.text(tenant).text(dataset).int4(static_cast<std::int32_t>(batch_size - removed - rows));
+            rows += static_cast<std::int64_t>(spi::execute(*s, p).rows());
+            if (removed + rows >= batch_size) break;
+        }
+        if (rows == 0) {
+            spi::Params p;
+            p.text(tenant).text(dataset);
+            rows = static_cast<std::int64_t>(spi::execute(done, p).rows());
+            if (rows == 0) break;  // not ours to finish after all: leave it for the next batch
+        }
+        removed += rows;
     }
     spi.finish();
     return removed;
