@@ -19,7 +19,7 @@ constexpr std::string_view kDocument = R"json({
     {"name": "Operations", "description": "Health, readiness, metrics and this document. No credential needed."}
   ],
   "x-ipto-front-errors": {
-    "description": "Answers any request can receive, whatever its path: an unknown path is a 404 not_found; a known path with a method it does not support is a 405 method_not_allowed with an Allow header; a malformed HTTP request is a 400 bad_request; a request URI over 8 KiB is a 414 uri_too_long; a body over 1 MiB is a 413 payload_too_large; a malformed Range header is a 416 range_not_satisfiable (a valid one is ignored: answers are never partial).",
+    "description": "Answers any request can receive, whatever its path: an unknown path is a 404 not_found; a known path with a method it does not support is a 405 method_not_allowed with an Allow header; a malformed HTTP request is a 400 bad_request; a request URI over 8 KiB is a 414 uri_too_long; a request line and headers over 64 KiB in all are a 431 bad_request, and the connection ends; a body over 1 MiB is a 413 payload_too_large; a malformed Range header is a 416 range_not_satisfiable (a valid one is ignored: answers are never partial).",
     "responses": {
       "400": {"$ref": "#/components/responses/BadRequest"},
       "404": {"$ref": "#/components/responses/NotFound"},

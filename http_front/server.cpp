@@ -23,6 +23,7 @@
 #include "log.hpp"
 #include "media_type.hpp"
 #include "metrics.hpp"
+#include "request_head_limit.hpp"
 #include "worker_queue.hpp"
 
 namespace ipto::front {
@@ -144,6 +145,31 @@ void raise_open_files_limit() {
 
 namespace {
 
+// The worker queue, with each connection's first request head counted from
+// its first byte (see request_head_limit.hpp).
+class ConnectionQueue : public WorkerQueue {
+public:
+    using WorkerQueue::WorkerQueue;
+    void enqueue(std::function<void()> fn) override {
+        WorkerQueue::enqueue([fn = std::move(fn)] {
+            request_head::begin();
+            fn();
+            request_head::end();
+        });
+    }
+};
+
+// The whole response a client gets when its request head passes the limit.
+std::string head_refusal(const Handlers& handlers) {
+    ApiError e = from_http_status(431);
+    e.message = "the request line and headers are larger than 64 KiB (65536 bytes)";
+    Outcome o = handlers.error(HttpRequest{}, e);
+    std::string out = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: " + o.response.content_type +
+                      "\r\nContent-Length: " + std::to_string(o.response.body.size()) +
+                      "\r\nConnection: close\r\nX-Request-Id: " + o.request_id + "\r\n\r\n";
+    return out + o.response.body;
+}
+
 // cpp-httplib 0.11.4's defaults are client-grade; these are a server's.
 void configure(FrontServer& svr, const Config& config, std::atomic<WorkerQueue*>& queue) {
     svr.set_tcp_nodelay(true);  // 0.11.4 defaults to off: Nagle + delayed ACK cost ~40 ms per response
@@ -154,7 +180,7 @@ void configure(FrontServer& svr, const Config& config, std::atomic<WorkerQueue*>
     svr.set_keep_alive_max_count(kKeepAliveMaxCount);
     const std::size_t core = static_cast<std::size_t>(config.threads);
     svr.new_task_queue = [&queue, core] {
-        auto* q = new WorkerQueue(core, std::max(core, kMaxWorkers));
+        auto* q = new ConnectionQueue(core, std::max(core, kMaxWorkers));
         queue.store(q);
         return q;
     };
@@ -172,7 +198,9 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
     //   close, since the body stays unread. Likewise a Content-Encoding that
     //   0.11.4 cannot decode (it would pass the coded bytes on as the body).
     // Only a JSON body on POST/PUT/PATCH/DELETE goes on to read_body below.
+    request_head::set_refusal([&handlers] { return head_refusal(handlers); });
     svr.set_pre_routing_handler([&handlers](const httplib::Request& req, httplib::Response& res) {
+        request_head::end();
         bool body = has_body(req);
         bool json = body && reads_body(req.method) && is_json_media_type(req.get_header_value("Content-Type"));
         bool decodable = is_decodable(req.get_header_value("Content-Encoding"));
@@ -253,6 +281,7 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
     // credential, media type, or a declared body over 1 MiB) is refused at
     // once instead of inviting the client to send its body.
     svr.set_expect_100_continue_handler([&handlers](const httplib::Request& req, httplib::Response& res) {
+        request_head::end();
         Clock::time_point start = Clock::now();
         HttpRequest r = to_request(req);
         std::optional<Outcome> refusal = handlers.reject_early(r);
@@ -311,6 +340,7 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
         if (ex.tenant) rec.tenant = *ex.tenant;
         write_access_line(rec);
         metrics.observe(ex.route, method_label(req.method), res.status, seconds);
+        request_head::begin();  // the next request on this connection
     });
 }
 
