@@ -77,7 +77,9 @@ class Slowloris(unittest.TestCase):
 
             trickler = threading.Thread(target=trickle, daemon=True)
             trickler.start()
-            time.sleep(1.0)  # every slow connection accepted and parked
+            deadline = time.time() + 30  # every slow connection accepted and parked
+            while self.worker_threads(front) < SLOW_CONNECTIONS and time.time() < deadline:
+                time.sleep(0.1)
             threads = self.worker_threads(front)
             self.assertGreaterEqual(threads, SLOW_CONNECTIONS)  # each slow client holds one, and is still held
             loaded = self.normal_latencies(front)
