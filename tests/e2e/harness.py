@@ -31,6 +31,16 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 FRONT_PASSWORD = "front-" + secrets.token_hex(12)
 
 
+def wait_until(fn, timeout=15, step=0.1):
+    """Polls fn() until it is true (returns True) or `timeout` seconds pass (False)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if fn():
+            return True
+        time.sleep(step)
+    return False
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -18,10 +18,9 @@ import http.client
 import secrets
 import signal
 import threading
-import time
 import unittest
 
-from harness import Client, session
+from harness import Client, session, wait_until
 
 
 def description_for(name):
@@ -37,14 +36,6 @@ class FrontKilledMidLoad(unittest.TestCase):
     def front_backends(self):
         return int(self.env.cluster.scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ipto_front'"))
-
-    def wait_until(self, fn, timeout=20):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if fn():
-                return True
-            time.sleep(0.1)
-        return False
 
     def test_nothing_half_written(self):
         backends_before = self.front_backends()
@@ -106,8 +97,8 @@ class FrontKilledMidLoad(unittest.TestCase):
         for t in threads:
             t.start()
         # Kill once the load is well under way.
-        self.wait_until(lambda: len(acked_creates) >= 150 or failures or not any(t.is_alive() for t in threads),
-                        timeout=60)
+        wait_until(lambda: len(acked_creates) >= 150 or failures or not any(t.is_alive() for t in threads),
+                   timeout=60)
         self.assertEqual(failures, [])
         self.assertGreaterEqual(len(acked_creates), 150)
         front.proc.send_signal(signal.SIGKILL)
@@ -120,7 +111,7 @@ class FrontKilledMidLoad(unittest.TestCase):
 
         # The killed front's sessions end (an idle backend sees its socket
         # close), and none is left inside a transaction.
-        self.assertTrue(self.wait_until(lambda: self.front_backends() <= backends_before),
+        self.assertTrue(wait_until(lambda: self.front_backends() <= backends_before, timeout=20),
                         "the killed front's backends are still there")
         self.assertEqual(self.env.cluster.scalar(
             "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ipto_front' AND state LIKE 'idle in transaction%'"),

@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from harness import Client, CuttingProxy, Front, session
+from harness import Client, CuttingProxy, Front, session, wait_until
 
 HANG = 5  # seconds after which an unanswered request counts as hung
 
@@ -44,14 +44,6 @@ class Outage(unittest.TestCase):
         self.assertEqual(r.header("Retry-After"), "1")
         self.seconds.setdefault(self._testMethodName, []).append(seconds)
 
-    def wait_until(self, fn, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if fn():
-                return True
-            time.sleep(0.1)
-        return False
-
     def test_stop_and_restart_the_database(self):
         item = "/v1/datasets/" + self.dataset["dataset_id"]
         self.assertEqual(self.c.get(item).status, 200)  # a pooled connection exists
@@ -71,13 +63,13 @@ class Outage(unittest.TestCase):
         finally:
             self.env.cluster.start()
         # Back without a restart: readiness, then every kind of call.
-        self.assertTrue(self.wait_until(lambda: self.anon.get("/readyz").status == 200))
+        self.assertTrue(wait_until(lambda: self.anon.get("/readyz").status == 200))
         r = self.c.post("/v1/datasets", {"name": "after the outage"})
         self.assertEqual(r.status, 201, r)
         self.assertEqual(self.c.get(item).status, 200)
         self.assertEqual(self.c.patch(item, {"description": "still here"}).status, 200)
         # The shared front recovered too.
-        self.assertTrue(self.wait_until(lambda: self.actor.client.get(item).status == 200))
+        self.assertTrue(wait_until(lambda: self.actor.client.get(item).status == 200))
 
     def test_stop_under_load(self):
         # Eight clients reading and writing without pause; the cluster is
@@ -130,7 +122,7 @@ class Outage(unittest.TestCase):
         finally:
             self.env.cluster.start()
         started = time.time()
-        recovered = self.wait_until(lambda: any(s < 300 and st > started for st, _, s in list(log)), timeout=30)
+        recovered = wait_until(lambda: any(s < 300 and st > started for st, _, s in list(log)), timeout=30)
         time.sleep(0.5)
         stop.set()
         for t in threads:
