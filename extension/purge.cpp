@@ -160,7 +160,7 @@ void ipto_purge_worker_main(Datum arg) {
     for (;;) {
         CHECK_FOR_INTERRUPTS();
         TimestampTz started = GetCurrentTimestamp();
-        int64 removed = purge_worker_sql("SELECT ipto.purge_deleted(20000)");
+        int64 removed = purge_worker_sql("SELECT ipto.purge_deleted(50000)");
         long rest_ms;
         if (removed > 0) {
             // Rest half as long as the batch took: the purge takes at most two
