@@ -162,8 +162,10 @@ public:
 // The whole response a client gets when its request head passes the limit.
 std::string head_refusal(const Handlers& handlers) {
     ApiError e = from_http_status(431);
-    e.message = "the request line and headers are larger than 64 KiB (65536 bytes)";
+    e.message = "the request line and headers are larger than " + std::to_string(request_head::kMaxRequestHead) +
+                " bytes";
     Outcome o = handlers.error(HttpRequest{}, e);
+    log_event("warning", "request_head_too_large", {{"request_id", o.request_id}});  // not in the access log
     std::string out = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: " + o.response.content_type +
                       "\r\nContent-Length: " + std::to_string(o.response.body.size()) +
                       "\r\nConnection: close\r\nX-Request-Id: " + o.request_id + "\r\n\r\n";

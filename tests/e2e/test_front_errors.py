@@ -87,6 +87,7 @@ class FrontErrors(unittest.TestCase):
                 if got:  # the 431 arrives unless the connection's reset overtook it
                     self.raw_error(got, 431, "bad_request")
         self.assertLess(self.front_rss_kib() - before, 32 * 1024)
+        self.assertIn('"event":"request_head_too_large"', self.env.front.stderr())  # operators see it
         # Under the limit, many headers are fine.
         data = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Many: c\r\n" * 2000 + b"\r\n"
         raw, _, _ = raw_exchange(self.port, data, timeout=5, responses=1)
