@@ -10,6 +10,7 @@ namespace {
 
 thread_local bool t_counting = false;
 thread_local std::size_t t_bytes = 0;
+thread_local int t_fd = -1;
 std::function<std::string()> g_refusal;
 
 using RecvFn = ssize_t (*)(int, void*, std::size_t, int);
@@ -30,12 +31,19 @@ void refuse(int fd) {
 
 }  // namespace
 
+void begin_connection() {
+    t_fd = -1;
+    begin();
+}
+
 void begin() {
     t_counting = true;
     t_bytes = 0;
 }
 
 void end() { t_counting = false; }
+
+int connection_fd() { return t_fd; }
 
 void set_refusal(std::function<std::string()> render) { g_refusal = std::move(render); }
 
@@ -52,6 +60,7 @@ extern "C" ssize_t recv(int fd, void* buf, std::size_t len, int flags) {
         errno = ECONNRESET;
         return -1;
     }
+    t_fd = fd;
     ssize_t n = real_recv()(fd, buf, len, flags);
     if (n > 0) t_bytes += static_cast<std::size_t>(n);
     return n;

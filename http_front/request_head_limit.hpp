@@ -19,11 +19,17 @@ namespace ipto::front::request_head {
 
 constexpr std::size_t kMaxRequestHead = 64 * 1024;
 
-// This thread is about to read a request's head: at a connection's start,
-// and after each response on a kept-alive connection.
+// This thread starts serving a new connection: its first request's head
+// is about to be read.
+void begin_connection();
+// This thread is about to read the next request's head on its connection
+// (after each response on a kept-alive connection).
 void begin();
 // This thread's request head is parsed (or its connection is over).
 void end();
+// The socket of the connection this thread serves, as its reads revealed
+// (cpp-httplib does not tell): -1 before the first.
+int connection_fd();
 // The bytes of the whole HTTP response sent to a client past the limit
 // (set once, before serving).
 void set_refusal(std::function<std::string()> render);

@@ -24,6 +24,7 @@
 #include "media_type.hpp"
 #include "metrics.hpp"
 #include "request_head_limit.hpp"
+#include "response_cork.hpp"
 #include "worker_queue.hpp"
 
 namespace ipto::front {
@@ -152,7 +153,7 @@ public:
     using WorkerQueue::WorkerQueue;
     void enqueue(std::function<void()> fn) override {
         WorkerQueue::enqueue([fn = std::move(fn)] {
-            request_head::begin();
+            request_head::begin_connection();
             fn();
             request_head::end();
         });
@@ -320,7 +321,11 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
         apply(handlers.error(to_request(req), front_error(FrontError::internal)), res, Clock::now());
     });
 
+    // 0.11.4 calls the post-routing handler right before it writes a
+    // response, and the logger right after.
+    svr.set_post_routing_handler([](const httplib::Request&, httplib::Response&) { response_cork::hold(); });
     svr.set_logger([&metrics](const httplib::Request& req, const httplib::Response& res) {
+        response_cork::release();
         Clock::time_point now = Clock::now();
         Exchange ex = std::move(t_exchange);
         t_exchange = Exchange{};

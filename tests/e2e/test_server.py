@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -73,6 +74,31 @@ class ServerProcess(unittest.TestCase):
             for s in idle:
                 s.close()
         self.assertEqual(front.stop(), 0)
+
+    def test_a_response_is_one_tcp_segment(self):
+        # cpp-httplib writes headers and body with two send()s; the front
+        # corks the connection around the write, so the client gets one
+        # segment (and wakes once) per small response, not two.
+        s = socket.create_connection(("127.0.0.1", self.env.front.port), timeout=10)
+
+        def segments_in():  # struct tcp_info's tcpi_segs_in (Linux >= 4.2)
+            return struct.unpack_from("I", s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256), 140)[0]
+
+        def exchange(path):
+            s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % (
+                path, self.actor.key)).encode())
+            got = b""
+            while count_complete_responses(got) < 1:
+                got += s.recv(65536)
+            return parse_responses(got)[0][0]
+
+        self.assertEqual(exchange("/healthz"), 200)
+        before = segments_in()
+        statuses = [exchange(p) for p in ["/healthz", "/v1/datasets?limit=2", "/v1/datasets/dset_000000000000"] * 30]
+        per_response = (segments_in() - before) / len(statuses)
+        s.close()
+        self.assertEqual(set(statuses), {200, 404})
+        self.assertLess(per_response, 1.5)
 
     def test_pool_is_bounded(self):
         front = self.env.new_front("pool", args=["--pool", "2", "--threads", "4"])
