@@ -112,6 +112,21 @@ PGconn* Pool::connect_new(std::string& error) {
     return conn;
 }
 
+// Fills a slot already counted in open_ with a new connection; on failure
+// frees the slot and starts the back-off. Called and returns with `lock` held.
+Pool::Lease Pool::connect_slot(std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    std::string error;
+    PGconn* conn = connect_new(error);
+    lock.lock();
+    if (conn) return Lease(this, conn);
+    --open_;
+    down_until_ = Clock::now() + options_.backoff;
+    last_error_ = error;
+    available_.notify_one();
+    throw PoolUnavailable(PoolUnavailable::Reason::connect_failed, error);
+}
+
 Pool::Lease Pool::acquire(std::chrono::milliseconds wait) {
     auto deadline = Clock::now() + wait;
     std::unique_lock<std::mutex> lock(mutex_);
@@ -132,16 +147,7 @@ Pool::Lease Pool::acquire(std::chrono::milliseconds wait) {
                 available_.notify_one();
                 throw PoolUnavailable(PoolUnavailable::Reason::backoff, last_error_);
             }
-            lock.unlock();
-            std::string error;
-            conn = connect_new(error);
-            lock.lock();
-            if (conn) return Lease(this, conn);
-            --open_;
-            down_until_ = Clock::now() + options_.backoff;
-            last_error_ = error;
-            available_.notify_one();
-            throw PoolUnavailable(PoolUnavailable::Reason::connect_failed, error);
+            return connect_slot(lock);
         }
         if (open_ < options_.size) {
             if (Clock::now() < down_until_) {
@@ -150,16 +156,7 @@ Pool::Lease Pool::acquire(std::chrono::milliseconds wait) {
             }
             ++open_;
             --waiting_;
-            lock.unlock();
-            std::string error;
-            PGconn* conn = connect_new(error);
-            lock.lock();
-            if (conn) return Lease(this, conn);
-            --open_;
-            down_until_ = Clock::now() + options_.backoff;
-            last_error_ = error;
-            available_.notify_one();
-            throw PoolUnavailable(PoolUnavailable::Reason::connect_failed, error);
+            return connect_slot(lock);
         }
         if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
             open_ >= options_.size) {

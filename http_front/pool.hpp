@@ -88,6 +88,7 @@ public:
 
 private:
     PGconn* connect_new(std::string& error);  // nullptr on failure
+    Lease connect_slot(std::unique_lock<std::mutex>& lock);
     void give_back(PGconn* conn, bool broken);
 
     const PoolOptions options_;

@@ -7,10 +7,9 @@ no page could be pruned or vacuumed while a long purge ran (bench/load.py
 found it: lists slowed from 0.7 to 4 ms over two minutes of deletes). The
 worker at work must still purge what the leavers left behind."""
 
-import time
 import unittest
 
-from harness import session
+from harness import session, wait_until
 
 
 class Purge(unittest.TestCase):
@@ -33,27 +32,26 @@ class Purge(unittest.TestCase):
                      "SELECT '%s', '%s', 'f' || g, g FROM generate_series(1, 400000) g" % (self.actor.tenant_id, big))
         small = [c.create(name="small %d" % i)["dataset_id"] for i in range(20)]
         self.assertEqual(c.delete("/v1/datasets/" + big).status, 200)
-        deadline = time.time() + 30
-        while self.workers() == 0 and time.time() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: self.workers() > 0, timeout=30, step=0.02)
         self.assertTrue(self.pending(big), "the purge was over before the test began; make it longer")
         for d in small:
             self.assertEqual(c.delete("/v1/datasets/" + d).status, 200)
         # While the long purge goes on, the workers the small deletes started
         # find it at work and leave.
-        left_alone = False
-        while self.pending(big) and time.time() < deadline:
-            if self.workers() <= 1:
-                left_alone = True
-                break
-            time.sleep(0.05)
-        self.assertTrue(left_alone, "purge workers queued behind the one at work")
+        seen = []  # whether the long purge was still going when the workers came down to one
+
+        def settled():
+            if not self.pending(big):
+                seen.append(False)
+            elif self.workers() <= 1:
+                seen.append(True)
+            return bool(seen)
+
+        wait_until(settled, timeout=30, step=0.05)
+        self.assertEqual(seen, [True], "purge workers queued behind the one at work")
         # And everything goes: the small datasets too, by the worker at work.
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.db.scalar("SELECT count(*) FROM ipto.deleted_datasets") == "0" and self.workers() == 0:
-                break
-            time.sleep(0.1)
+        wait_until(lambda: self.db.scalar("SELECT count(*) FROM ipto.deleted_datasets") == "0" and self.workers() == 0,
+                   timeout=60)
         self.assertEqual(self.db.scalar("SELECT count(*) FROM ipto.deleted_datasets"), "0")
         self.assertEqual(self.workers(), 0)
         self.assertEqual(self.db.scalar("SELECT count(*) FROM ipto.objects WHERE dataset_id = '%s'" % big), "0")

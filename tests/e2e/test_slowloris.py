@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from harness import Client, session
+from harness import Client, session, wait_until
 
 SLOW_CONNECTIONS = 500
 NORMAL_REQUESTS = 200
@@ -77,9 +77,8 @@ class Slowloris(unittest.TestCase):
 
             trickler = threading.Thread(target=trickle, daemon=True)
             trickler.start()
-            deadline = time.time() + 30  # every slow connection accepted and parked
-            while self.worker_threads(front) < SLOW_CONNECTIONS and time.time() < deadline:
-                time.sleep(0.1)
+            # Every slow connection accepted and parked.
+            wait_until(lambda: self.worker_threads(front) >= SLOW_CONNECTIONS, timeout=30)
             threads = self.worker_threads(front)
             self.assertGreaterEqual(threads, SLOW_CONNECTIONS)  # each slow client holds one, and is still held
             loaded = self.normal_latencies(front)
