@@ -1,4 +1,4 @@
-// Live counters of a dataset (DESIGN.md §6), kept by statement-level
+// Live counters of a dataset (docs/counters.md), kept by statement-level
 // triggers on ipto.objects with transition tables: one statement's rows are
 // aggregated once, whatever their number.
 //
@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "errors.hpp"
+#include "restore.hpp"
 #include "spi.hpp"
 #include "sql_values.hpp"
 
@@ -23,6 +24,14 @@ using namespace ipto;
 namespace ipto::counters {
 
 std::int16_t my_shard() { return static_cast<std::int16_t>(MyBackendId % kShards); }
+
+namespace {
+int own_writes = 0;  // nesting depth of OwnWrite in this backend
+}  // namespace
+
+OwnWrite::OwnWrite() { ++own_writes; }
+OwnWrite::~OwnWrite() { --own_writes; }
+bool own_write() { return own_writes > 0; }
 
 TriggerData* trigger_data(FunctionCallInfo fcinfo) {
     if (!CALLED_AS_TRIGGER(fcinfo)) throw Error(ErrorKind::internal, "called outside a trigger");
@@ -53,12 +62,13 @@ struct Delta {
     std::int64_t objects = 0;
     std::int64_t active = 0;
     std::int64_t bytes = 0;
+    std::optional<TimestampTz> newest;  // the latest created_at among inserted rows
 };
 using Deltas = std::map<std::pair<std::string, std::string>, Delta>;
 
 // Where the counted columns are in ipto.objects (looked up by name).
 struct Columns {
-    int tenant_id, dataset_id, status, indexed_at, size_bytes;
+    int tenant_id, dataset_id, status, indexed_at, size_bytes, created_at;
 };
 
 Columns columns_of(TupleDesc desc) {
@@ -68,7 +78,9 @@ Columns columns_of(TupleDesc desc) {
     c.status = pg::call([&] { return SPI_fnumber(desc, "status"); });
     c.indexed_at = pg::call([&] { return SPI_fnumber(desc, "indexed_at"); });
     c.size_bytes = pg::call([&] { return SPI_fnumber(desc, "size_bytes"); });
-    if (c.tenant_id <= 0 || c.dataset_id <= 0 || c.status <= 0 || c.indexed_at <= 0 || c.size_bytes <= 0) {
+    c.created_at = pg::call([&] { return SPI_fnumber(desc, "created_at"); });
+    if (c.tenant_id <= 0 || c.dataset_id <= 0 || c.status <= 0 || c.indexed_at <= 0 || c.size_bytes <= 0 ||
+        c.created_at <= 0) {
         throw Error(ErrorKind::internal, "ipto.objects lacks a counted column");
     }
     return c;
@@ -95,9 +107,15 @@ void accumulate(Tuplestorestate* rows, TupleDesc desc, int sign, Deltas& deltas)
         Datum status = pg::call([&] { return slot_getattr(slot, col.status, &null_status); });
         pg::call([&] { return slot_getattr(slot, col.indexed_at, &null_indexed); });
         Datum size = pg::call([&] { return slot_getattr(slot, col.size_bytes, &null_size); });
+        bool null_created;
+        Datum created = pg::call([&] { return slot_getattr(slot, col.created_at, &null_created); });
         if (null_tenant || null_dataset || null_status || null_size) continue;  // NOT NULL columns
         Delta& d = deltas[{text_of(tenant), text_of(dataset)}];
         d.objects += sign;
+        if (sign > 0 && !null_created) {
+            TimestampTz t = DatumGetTimestampTz(created);
+            if (!d.newest || t > *d.newest) d.newest = t;
+        }
         if (!null_indexed && text_of(status) == "approved") d.active += sign;
         if (__builtin_add_overflow(d.bytes, sign * DatumGetInt64(size), &d.bytes)) {
             // As SQL's bigint arithmetic would say it.
@@ -114,21 +132,28 @@ void accumulate(Tuplestorestate* rows, TupleDesc desc, int sign, Deltas& deltas)
 // dataset row, which every ingest would otherwise write: an ingest that
 // races a delete of its dataset lands with it in the purge, as if it had
 // come first. Returns false when the dataset does not exist.
-bool add_to_shard(const std::string& tenant, const std::string& dataset, const Delta& d, bool ingest) {
+//
+// The last ingest is the creation time of the newest object inserted (no
+// later than now): a restored object brings its own time back with it.
+// While a dump is being loaded the dataset may not be there yet (a parallel
+// pg_restore loads the tables in any order), so the delta is kept anyway.
+bool add_to_shard(const std::string& tenant, const std::string& dataset, const Delta& d) {
     static spi::Statement upsert(
         "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
         " total_bytes, last_ingest_at)"
-        " SELECT $1, $2, $3::int2, $4, $5, $6, CASE WHEN $7 THEN statement_timestamp() END"
-        " WHERE EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
+        " SELECT $1, $2, $3::int2, $4, $5, $6, CASE WHEN $7 IS NOT NULL THEN least($7, statement_timestamp()) END"
+        " WHERE $8 OR EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
         " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"
         " object_count = c.object_count + excluded.object_count,"
         " active_object_count = c.active_object_count + excluded.active_object_count,"
         " total_bytes = c.total_bytes + excluded.total_bytes,"
         " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
         " RETURNING true",
-        {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, BOOLOID});
+        {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, BOOLOID});
     spi::Params p;
-    p.text(tenant).text(dataset).int4(counters::my_shard()).int8(d.objects).int8(d.active).int8(d.bytes).boolean(ingest);
+    p.text(tenant).text(dataset).int4(counters::my_shard()).int8(d.objects).int8(d.active).int8(d.bytes);
+    p.datum(TimestampTzGetDatum(d.newest.value_or(0)), !d.newest).boolean(restore::loading_dump());
+    counters::OwnWrite own;
     return spi::execute(upsert, p).rows() == 1;
 }
 
@@ -143,7 +168,7 @@ void apply(FunctionCallInfo fcinfo, bool ingest) {
     spi::Connection spi;
     for (const auto& [key, d] : deltas) {
         if (!ingest && d.objects == 0 && d.active == 0 && d.bytes == 0) continue;
-        if (!add_to_shard(key.first, key.second, d, ingest) && ingest) {
+        if (!add_to_shard(key.first, key.second, d) && ingest) {
             throw Error(ErrorKind::not_found, "dataset " + key.second + " of tenant " + key.first + " does not exist",
                         "dataset_id", "an object belongs to an existing dataset of its tenant");
         }
@@ -246,10 +271,12 @@ IPTO_FUNCTION(ipto_verify_counters) {
 }
 
 IPTO_FUNCTION(ipto_rebuild_counters) {
-    // Lock each dataset and its shards first: writers in flight finish
-    // first (a new shard row's foreign key check waits on the dataset lock),
-    // the recount then runs on a newer snapshot that sees them, and later
-    // writers add their deltas on top of the rebuilt values.
+    // Lock each dataset (none is deleted meanwhile) and its shards: writers
+    // in flight on an existing shard finish first, and the recount then runs
+    // on a newer snapshot that sees their objects. A writer in flight that
+    // creates a new shard row is not waited for: the recount does not see
+    // its objects and the replacement below does not see its row, so its
+    // delta counts once either way. Later writers add on top of the result.
     static spi::Statement lock_datasets(
         "SELECT FROM ipto.datasets WHERE $1::text IS NULL OR dataset_id = $1 ORDER BY tenant_id, dataset_id FOR UPDATE",
         {TEXTOID});
@@ -286,6 +313,7 @@ IPTO_FUNCTION(ipto_rebuild_counters) {
         fixes.push_back({r.text_required(i, 1), r.text_required(i, 2), r.int8(i, 3), r.int8(i, 4), r.int8(i, 5),
                          r.timestamp_us(i, 6)});
     }
+    counters::OwnWrite own;
     for (const Fix& f : fixes) {
         spi::Params q;
         q.text(f.tenant_id).text(f.dataset_id).int8(f.n).int8(f.a).int8(f.b).timestamp_us(f.last);

@@ -16,6 +16,19 @@ std::int16_t my_shard();
 
 TriggerData* trigger_data(FunctionCallInfo fcinfo);
 
+// Counts in ipto.dataset_counters are written by the counter code alone:
+// a row inserted from anywhere else (a restore's COPY, a hand-written
+// INSERT) keeps only its last_ingest_at (restore.cpp). The counter code
+// holds an OwnWrite while it writes.
+class OwnWrite {
+public:
+    OwnWrite();
+    ~OwnWrite();
+    OwnWrite(const OwnWrite&) = delete;
+    OwnWrite& operator=(const OwnWrite&) = delete;
+};
+bool own_write();
+
 // Runs statements with the trigger's transition tables visible by name;
 // with_shard passes my_shard() as $1.
 void run_with_transition_tables(FunctionCallInfo fcinfo, std::initializer_list<spi::Statement*> statements,

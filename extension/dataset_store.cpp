@@ -66,7 +66,8 @@ Error dataset_not_found(std::string_view dataset_id) {
 }
 
 const std::string& cursor_key() {
-    // Read once per backend: the key never changes after installation.
+    // Read once per backend: the key changes only when a restore brings the
+    // source's back (start the fronts once a restore has finished).
     static std::string key;
     if (key.empty()) {
         static spi::Statement read("SELECT cursor_key FROM ipto.settings", {});

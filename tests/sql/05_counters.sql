@@ -76,6 +76,17 @@ SELECT * FROM pg_temp.verify;
 -- An empty insert changes nothing.
 INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes) SELECT :'t', :'d1', 'none', 1 WHERE false;
 SELECT * FROM pg_temp.show();
+-- The last ingest is the creation time of the newest object inserted: an
+-- object dated in the past does not move it back, one dated in the future
+-- counts as inserted now.
+BEGIN;
+SELECT last_ingest_at AS before_dated FROM ipto.dataset_summary WHERE dataset_id = :'d1' \gset
+INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes, created_at) VALUES (:'t', :'d1', 'past', 1, '2001-01-01');
+SELECT last_ingest_at = :'before_dated' AS not_moved_back FROM ipto.dataset_summary WHERE dataset_id = :'d1';
+INSERT INTO ipto.objects (tenant_id, dataset_id, filename, size_bytes, created_at) VALUES (:'t', :'d1', 'future', 1, '2999-01-01');
+SELECT last_ingest_at > :'before_dated' AND last_ingest_at <= statement_timestamp() AS now_at_most
+  FROM ipto.dataset_summary WHERE dataset_id = :'d1';
+ROLLBACK;
 
 -------------------------------------------------------------------------
 -- Failed and rolled-back inserts leave counters and last_ingest_at alone.
@@ -294,8 +305,8 @@ SELECT * FROM pg_temp.show();
 -- verify_counters finds a corrupted counter; rebuild_counters repairs it.
 -------------------------------------------------------------------------
 UPDATE ipto.dataset_counters SET object_count = object_count + 998 WHERE dataset_id = :'d1';
-INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, total_bytes, active_object_count)
-  SELECT tenant_id, dataset_id, 99, -5, 3 FROM ipto.datasets WHERE dataset_id = :'d3';
+UPDATE ipto.dataset_counters SET total_bytes = total_bytes - 5, active_object_count = active_object_count + 3
+ WHERE (dataset_id, shard) = (SELECT dataset_id, min(shard) FROM ipto.dataset_counters WHERE dataset_id = :'d3' GROUP BY 1);
 SELECT * FROM ipto.verify_counters();
 SELECT ipto.rebuild_counters(:'d1') AS repaired;
 SELECT * FROM ipto.verify_counters();
@@ -303,4 +314,16 @@ SELECT ipto.rebuild_counters() AS repaired;
 SELECT * FROM ipto.verify_counters();
 SELECT ipto.rebuild_counters() AS repaired_when_exact;
 SELECT pg_temp.err(format('SELECT ipto.rebuild_counters(%L)', 'dset_000000000000')) AS rebuild_unknown;
+-- Counts are derived: a row inserted by hand (as a restore's COPY does)
+-- brings none; only its last ingest is kept, and never moves it back.
+SELECT last_ingest_at AS d3_last FROM ipto.dataset_summary WHERE dataset_id = :'d3' \gset
+INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, object_count, total_bytes, last_ingest_at)
+  SELECT tenant_id, dataset_id, 99, 5, 500, '2000-01-01' FROM ipto.datasets WHERE dataset_id = :'d3';
+SELECT count(*) AS rows_in_shard_99 FROM ipto.dataset_counters WHERE shard = 99;
+SELECT * FROM pg_temp.verify;
+SELECT last_ingest_at = :'d3_last' AS last_ingest_kept FROM ipto.dataset_summary WHERE dataset_id = :'d3';
+INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, last_ingest_at)
+  SELECT tenant_id, dataset_id, 7, '2999-01-01' FROM ipto.datasets WHERE dataset_id = :'d3';
+SELECT last_ingest_at FROM ipto.dataset_summary WHERE dataset_id = :'d3';
+SELECT * FROM pg_temp.verify;
 SELECT * FROM pg_temp.show();

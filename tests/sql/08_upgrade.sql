@@ -24,6 +24,20 @@ SELECT ipto.create_api_key(:'t', 'smoke', '{datasets:read}') AS key \gset
 SELECT data->>'name' AS name FROM ipto.api_get_dataset('api_key', substr(:'key', 6, 8),
        encode(sha256(convert_to(substr(:'key', 15), 'UTF8')), 'hex'), :'d');
 SELECT count(*) AS listed FROM ipto.list_datasets(:'t');
+-- The library of the newest release serves a database still at 0.1; the
+-- update keeps its data and counters, and drops the 0.1 test hook.
+SELECT (SELECT count(*) FROM pg_proc WHERE proname = '_boundary_test') AS test_hook_before;
+ALTER EXTENSION ipto UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'ipto';
+SELECT (SELECT count(*) FROM pg_proc WHERE proname = '_boundary_test') AS test_hook_after;
+SELECT name, object_count, total_bytes FROM ipto.get_dataset(:'t', :'d');
+SELECT ipto.add_object(:'t', :'d', 'g', 5) IS NOT NULL AS added;
+SELECT object_count, total_bytes FROM ipto.get_dataset(:'t', :'d');
+SELECT count(*) AS verify_rows FROM ipto.verify_counters();
+SELECT data->>'name' AS name FROM ipto.api_get_dataset('api_key', substr(:'key', 6, 8),
+       encode(sha256(convert_to(substr(:'key', 15), 'UTF8')), 'hex'), :'d');
+-- Nothing newer to update to.
+ALTER EXTENSION ipto UPDATE;
 -- A version that does not exist is refused.
 DROP EXTENSION ipto CASCADE;
 CREATE EXTENSION ipto VERSION '9.9';
