@@ -1,6 +1,7 @@
 #!/bin/bash
 # End-to-end suite: a throwaway PostgreSQL cluster (run as `postgres` when we
-# are root), the installed ipto extension, and $IPTO_BUILD_DIR/ipto-front,
+# are root), the installed ipto extension, and $IPTO_BUILD_DIR/ipto-front
+# (or $IPTO_FRONT_BINARY when set, e.g. /usr/bin/ipto-front from the package),
 # exercised over HTTP by tests/e2e/*.py. Prints "N passed, N failed"; exits
 # non-zero on any failure. Everything it starts is stopped and removed on exit.
 set -euo pipefail
@@ -10,7 +11,13 @@ export IPTO_SOURCE_DIR=${IPTO_SOURCE_DIR:-$(dirname "$here")}
 export IPTO_BUILD_DIR=${IPTO_BUILD_DIR:-$IPTO_SOURCE_DIR/build}
 export PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}
 
-if [ ! -x "$IPTO_BUILD_DIR/ipto-front" ]; then
+if [ -n "${IPTO_FRONT_BINARY:-}" ]; then
+    if [ ! -x "$IPTO_FRONT_BINARY" ]; then
+        echo "run-e2e.sh: IPTO_FRONT_BINARY=$IPTO_FRONT_BINARY is not an executable" >&2
+        exit 1
+    fi
+    export IPTO_FRONT_BINARY
+elif [ ! -x "$IPTO_BUILD_DIR/ipto-front" ]; then
     echo "run-e2e.sh: $IPTO_BUILD_DIR/ipto-front is missing; build the ipto-front target first" >&2
     exit 1
 fi

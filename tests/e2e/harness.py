@@ -3,7 +3,8 @@ ipto-front processes, an HTTP client that records every exchange, and
 operator-face helpers (tenants, keys, sessions, objects) run through psql.
 
 Environment (as ctest passes it; tests/run-e2e.sh fills in defaults):
-  IPTO_SOURCE_DIR, IPTO_BUILD_DIR (the front is $IPTO_BUILD_DIR/ipto-front),
+  IPTO_SOURCE_DIR, IPTO_BUILD_DIR (the front is $IPTO_BUILD_DIR/ipto-front,
+  or $IPTO_FRONT_BINARY when set, e.g. an installed /usr/bin/ipto-front),
   PG_BINDIR (initdb, pg_ctl, postgres, psql), E2E_WORKDIR (a fresh directory).
 """
 
@@ -39,6 +40,11 @@ def wait_until(fn, timeout=15, step=0.1):
             return True
         time.sleep(step)
     return False
+
+
+def front_binary():
+    """The ipto-front under test: $IPTO_FRONT_BINARY, else $IPTO_BUILD_DIR/ipto-front."""
+    return os.environ.get("IPTO_FRONT_BINARY") or os.path.join(os.environ.get("IPTO_BUILD_DIR", "build"), "ipto-front")
 
 
 def free_port():
@@ -126,7 +132,7 @@ class Front:
     """An ipto-front process listening on a port the kernel picked."""
 
     def __init__(self, workdir, conninfo, name="front", args=()):
-        self.binary = os.path.join(os.environ.get("IPTO_BUILD_DIR", "build"), "ipto-front")
+        self.binary = front_binary()
         self.conninfo = conninfo
         self.args = list(args)
         self.pid_path = os.path.join(workdir, name + ".pid")

@@ -12,7 +12,7 @@ import threading
 import time
 import unittest
 
-from harness import Client, count_complete_responses, parse_responses, session
+from harness import Client, count_complete_responses, front_binary, parse_responses, session
 
 
 class ServerProcess(unittest.TestCase):
@@ -126,7 +126,7 @@ class ServerProcess(unittest.TestCase):
         self.assertEqual(front.stop(), 0)
 
     def run_front(self, *args, env=None):
-        binary = os.path.join(os.environ.get("IPTO_BUILD_DIR", "build"), "ipto-front")
+        binary = front_binary()
         e = dict(os.environ)
         e.update(env or {})
         return subprocess.run([binary] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
