@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""ipto under mixed load (issue 5, load): several tenants reading, listing,
+"""ipto under mixed load: several tenants reading, listing,
 creating, patching and deleting through ipto-front at the highest rate the
 machine sustains, while objects are ingested through the operator face.
 

@@ -2,7 +2,7 @@
 """ipto benchmark: each scenario against its limit, measured side by side.
 
 Boots a throwaway cluster and ipto-front, loads data, runs every scenario of
-issue 4 and prints a table: scenario, our figure, the reference figure from
+bench/README.md and prints a table: scenario, our figure, the reference figure from
 the same run, the ratio, the target, PASS/FAIL. Each scenario also checks
 that the answers were right (a fast wrong answer fails).
 

@@ -1,4 +1,5 @@
-// A dataset as the API shows it: the seed's fields, in the seed's order.
+// A dataset as the API shows it: its fields, always in the order of
+// docs/api.md ("Dataset").
 #pragma once
 
 #include <cstdint>

@@ -20,7 +20,11 @@ enum class ErrorKind {
     invalid_json,          // 400 invalid_json
     bad_request,           // 400 bad_request
     ambiguous_credentials, // 400 ambiguous_credentials
-    conflict,              // 409 conflict (e.g. a grant that already exists)
+    conflict,              // 409 conflict: a row inserted into ipto.datasets has the
+                           // (tenant_id, dataset_id) of a deleted dataset still
+                           // awaiting its purge in ipto.deleted_datasets (raised by
+                           // the insert trigger, extension/tallies.cpp). Granting
+                           // twice is no error.
     internal,              // 500 internal_error (never shows internals)
 };
 

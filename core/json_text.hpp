@@ -1,4 +1,4 @@
-// Writing JSON text by hand where field order matters (the seed's order), and
+// Writing JSON text by hand where field order matters (docs/api.md), and
 // screening raw bodies before they reach a parser or a C string.
 #pragma once
 

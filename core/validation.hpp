@@ -1,4 +1,5 @@
-// The dataset rules of DESIGN.md §3, shared by the SQL face and the REST face.
+// The dataset rules (docs/api.md, "Validation"), shared by the SQL face and
+// the REST face.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +45,8 @@ enum class BodyPurpose { create, update };
 
 // Parses and validates a request body. Throws Error: invalid_json when the
 // text is not JSON; validation (naming the field) for everything else. On
-// create, fills the seed's defaults and requires name.
+// create, fills the defaults (document, open, demand_curve, private, no
+// description) and requires name.
 DatasetFields parse_dataset_body(std::string_view json, BodyPurpose purpose);
 
 // Checks every given field and normalises name (trimmed). Throws validation.

@@ -1,5 +1,5 @@
 // Datasets in the database: the operations both faces share, with the
-// visibility rules of DESIGN.md §3. Each opens and finishes its own SPI
+// visibility rules of docs/api.md. Each opens and finishes its own SPI
 // connection and returns plain C++ values.
 #pragma once
 

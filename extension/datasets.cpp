@@ -1,4 +1,4 @@
-// The operator face of datasets (DESIGN.md §4): the same rules as REST,
+// The operator face of datasets (docs/architecture.md): the same rules as REST,
 // results as rows of ipto.dataset for psql.
 #include "dataset_store.hpp"
 #include "errors.hpp"

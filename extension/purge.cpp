@@ -163,8 +163,12 @@ void ipto_purge_worker_main(Datum arg) {
         int64 removed = purge_worker_sql("SELECT ipto.purge_deleted(50000)");
         long rest_ms;
         if (removed > 0) {
-            // Rest half as long as the batch took: the purge takes at most two
-            // thirds of a core, and the requests being served keep the rest.
+            // Rest half as long as the batch took: busy T, idle T/2, so this
+            // worker (one per database at a time) is busy at most two thirds
+            // of the time and takes at most two thirds of one core; the
+            // requests being served keep the rest. (Rests are whole
+            // milliseconds, at least 1: only batches of a few milliseconds,
+            // the last of a purge, can go a little over.)
             rest_ms = Max((long) ((GetCurrentTimestamp() - started) / 1000) / 2, 1);
         } else {
             purge_worker_sql("SELECT pg_catalog.pg_advisory_unlock(" PURGE_LOCK ")::int4::int8");

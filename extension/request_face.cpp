@@ -1,7 +1,7 @@
 // The request face (docs/request-face.md): what ipto-front calls, one
 // function per endpoint. Each authenticates, checks the scope, and does the
 // work in the caller's single statement; the answer is the JSON of the
-// envelope's "data", already in the seed's field order.
+// envelope's "data", already in the API's field order (docs/api.md).
 #include "auth.hpp"
 #include "dataset_store.hpp"
 #include "errors.hpp"

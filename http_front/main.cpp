@@ -1,4 +1,4 @@
-// ipto-front: the HTTP front of ipto. See server.cpp and DESIGN.md §3.
+// ipto-front: the HTTP front of ipto. See server.cpp, docs/http-front.md and docs/api.md.
 #include <cstdio>
 #include <cstdlib>
 #include <string>

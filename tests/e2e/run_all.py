@@ -16,7 +16,7 @@ import harness  # noqa: E402 (found through the path above)
 
 MODULES = [
     "test_endpoints",
-    "test_seed_examples",
+    "test_reference_examples",
     "test_validation",
     "test_auth",
     "test_isolation",

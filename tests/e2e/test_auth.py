@@ -1,4 +1,4 @@
-"""Authentication and scopes (DESIGN §3): both header forms, sessions, revoked
+"""Authentication and scopes (docs/api.md): both header forms, sessions, revoked
 and expired credentials, scopes, and credentials that never reach the DB."""
 
 import time

@@ -1,4 +1,4 @@
-"""Live counters (DESIGN §6) as GET shows them after objects are ingested,
+"""Live counters (docs/counters.md) as GET shows them after objects are ingested,
 approved and indexed through SQL."""
 
 import time

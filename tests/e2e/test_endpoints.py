@@ -1,5 +1,5 @@
-"""Every endpoint's happy path: status, headers, envelope, and the seed's
-dataset fields in the seed's order."""
+"""Every endpoint's happy path: status, headers, envelope, and the dataset's
+fields in the order of docs/api.md."""
 
 import unittest
 

@@ -1,5 +1,4 @@
-"""ipto-front killed with SIGKILL in the middle of a write load (issue 5,
-faults): nothing is half-written. Each request is one statement in one
+"""ipto-front killed with SIGKILL in the middle of a write load: nothing is half-written. Each request is one statement in one
 transaction, so a request whose front vanished either committed whole or left
 no trace; this shows it from outside.
 

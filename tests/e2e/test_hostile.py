@@ -1,9 +1,10 @@
-"""Hostile input over HTTP (issue 5): at least 20,000 malformed and hostile
+"""Hostile input over HTTP: at least 20,000 malformed and hostile
 requests against a live front. Every answer is a well-formed error envelope
 with the right kind of 4xx, never a 5xx; the front stays up; and no refused
 request changes any stored data.
 
-IPTO_HOSTILE_REQUESTS sets the count (default 20000); the seed is printed."""
+IPTO_HOSTILE_REQUESTS sets the count (default 20000); the random seed is printed
+(IPTO_HOSTILE_SEED replays a run)."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""Idempotency-Key on POST (DESIGN §3): the same key and body return the
+"""Idempotency-Key on POST (docs/api.md, Idempotency): the same key and body return the
 first response; the same key with another body is a 409."""
 
 import secrets

@@ -1,4 +1,4 @@
-"""Tenant isolation (DESIGN §3 "Visibility"): three tenants, every endpoint,
+"""Tenant isolation (docs/api.md, Visibility): three tenants, every endpoint,
 every visibility. The owner sees and changes its datasets; others see a
 listed active one, a restricted one only with a grant, a private one never;
 PATCH/DELETE by a tenant that sees but does not own: 403; that cannot see: 404."""

@@ -1,15 +1,16 @@
-"""Tenant isolation as a property (issue 5): random tenants, datasets,
+"""Tenant isolation as a property: random tenants, datasets,
 visibilities, statuses, grants, scopes and credentials; every REST endpoint
 and the operator face checked against a model of who may see and change what.
 
-The model is DESIGN §3: the owner sees its datasets; others see a listed
+The model is docs/api.md, Visibility: the owner sees its datasets; others see a listed
 active one, a restricted one only with a grant, a private one never. PATCH
 and DELETE by a tenant that sees but does not own: 403; that cannot see: 404.
 A missing scope is a 403 before anything is looked up. And no answer tells a
 tenant whether someone else's invisible dataset exists: it is the same,
 byte for byte but the id, as the answer for an id that never existed.
 
-Seeded (IPTO_PROPERTY_SEED, default random): a failure prints its seed."""
+Random seed from IPTO_PROPERTY_SEED (default: a new one); a failure prints
+it."""
 
 import json
 import os

@@ -1,4 +1,4 @@
-"""Keyset pagination (DESIGN §3 "List"): a walk with limit 7 sees every
+"""Keyset pagination (docs/api.md, List): a walk with limit 7 sees every
 dataset once, in order, even while new datasets are being created; total
 counts every match; cursors are opaque, signed and bound to their filters."""
 

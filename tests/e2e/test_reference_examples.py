@@ -1,7 +1,9 @@
-"""The seed's own examples (seed/datasets-api.txt), copied as they are, with
-only the base URL and {token} substituted: curl, Python requests, and
-JavaScript fetch run by node. GET, PATCH and DELETE name the seed's
-dset_a1b2c3d4e5f6, so the dataset each client creates is given that id."""
+"""The API reference's curl/Python/JavaScript examples (docs/api.md,
+Examples), copied as they are written there, with only the base URL and
+{token} substituted: curl, Python requests, and JavaScript fetch run by node.
+GET, PATCH and DELETE name the reference's dset_a1b2c3d4e5f6, so the dataset
+each client creates is given that id. A change to an example there is made
+here too."""
 
 import json
 import os
@@ -10,10 +12,10 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import SEED_FIELDS, session, sql_literal
+from harness import SEED_FIELDS as DATASET_FIELDS, session, sql_literal
 
-SEED_ID = "dset_a1b2c3d4e5f6"
-SEED_BASE = "https://api.ipto.ai"
+EXAMPLE_ID = "dset_a1b2c3d4e5f6"
+EXAMPLE_BASE = "https://api.ipto.ai"
 
 CURL = {
     "create": """curl -X POST https://api.ipto.ai/v1/datasets \\
@@ -152,7 +154,7 @@ const data = await response.json();''',
 EXPECTED_STATUS = {"create": 201, "list": 200, "get": 200, "update": 200, "delete": 200}
 
 
-class SeedExamples(unittest.TestCase):
+class ReferenceExamples(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.env = session()
@@ -160,7 +162,7 @@ class SeedExamples(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(dir=cls.env.workdir)
 
     def substitute(self, code, token):
-        return code.replace(SEED_BASE, self.base).replace("{token}", token)
+        return code.replace(EXAMPLE_BASE, self.base).replace("{token}", token)
 
     def status_of(self, request_id):
         """The status the front logged for this request (the examples read only the body)."""
@@ -176,7 +178,7 @@ class SeedExamples(unittest.TestCase):
 
     def run_python(self, code, token):
         scope = {}
-        exec(compile(self.substitute(code, token), "<seed example>", "exec"), scope)
+        exec(compile(self.substitute(code, token), "<reference example>", "exec"), scope)
         return scope["response"].status_code, scope["data"]
 
     def run_node(self, code, token):
@@ -189,16 +191,16 @@ class SeedExamples(unittest.TestCase):
         out = json.loads(p.stdout.strip().splitlines()[-1], object_pairs_hook=dict)
         return out["status"], out["data"]
 
-    def adopt_seed_id(self, tenant_id, dataset_id):
+    def adopt_example_id(self, tenant_id, dataset_id):
         self.env.cluster.psql("UPDATE ipto.datasets SET dataset_id = %s WHERE tenant_id = %s AND dataset_id = %s" % (
-            sql_literal(SEED_ID), sql_literal(tenant_id), sql_literal(dataset_id)))
+            sql_literal(EXAMPLE_ID), sql_literal(tenant_id), sql_literal(dataset_id)))
 
     def walk(self, examples, run):
         actor = self.env.actor()
         status, body = run(examples["create"], actor.key)
         self.assertEqual(status, 201, body)
         created = body["data"]
-        self.assertEqual(list(created.keys()), SEED_FIELDS)
+        self.assertEqual(list(created.keys()), DATASET_FIELDS)
         self.assertEqual(created["name"], "AP Invoices 2025")
         self.assertEqual(created["monetization_mode"], "premium")
         self.assertEqual(created["visibility"], "restricted")
@@ -208,17 +210,17 @@ class SeedExamples(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(list(body["data"].keys()), ["datasets", "total", "next_cursor"])
         self.assertEqual(body["data"]["total"], 1)
-        self.assertEqual(list(body["data"]["datasets"][0].keys()), SEED_FIELDS)
+        self.assertEqual(list(body["data"]["datasets"][0].keys()), DATASET_FIELDS)
 
-        self.adopt_seed_id(actor.tenant_id, created["dataset_id"])
+        self.adopt_example_id(actor.tenant_id, created["dataset_id"])
         status, body = run(examples["get"], actor.key)
         self.assertEqual(status, 200, body)
-        self.assertEqual(list(body["data"].keys()), SEED_FIELDS)
-        self.assertEqual(body["data"]["dataset_id"], SEED_ID)
+        self.assertEqual(list(body["data"].keys()), DATASET_FIELDS)
+        self.assertEqual(body["data"]["dataset_id"], EXAMPLE_ID)
 
         status, body = run(examples["update"], actor.key)
         self.assertEqual(status, 200, body)
-        self.assertEqual(list(body["data"].keys()), SEED_FIELDS)
+        self.assertEqual(list(body["data"].keys()), DATASET_FIELDS)
         self.assertEqual(body["data"]["name"], "AP Invoices 2025 (Updated)")
         self.assertEqual(body["data"]["visibility"], "listed")
         self.assertEqual(body["data"]["description"], "Invoice corpus for vendor dispute search")
@@ -227,7 +229,7 @@ class SeedExamples(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(body["data"], {})
         self.assertEqual(list(body.keys()), ["data", "request_id", "timestamp"])
-        self.assertEqual(actor.client.get("/v1/datasets/" + SEED_ID).status, 404)
+        self.assertEqual(actor.client.get("/v1/datasets/" + EXAMPLE_ID).status, 404)
 
     @unittest.skipUnless(shutil.which("curl"), "curl is not installed")
     def test_curl(self):
@@ -239,6 +241,18 @@ class SeedExamples(unittest.TestCase):
     @unittest.skipUnless(shutil.which("node"), "node is not installed")
     def test_javascript_fetch(self):
         self.walk(JAVASCRIPT, self.run_node)
+
+
+class ExamplesAreTheReference(unittest.TestCase):
+    """Each example above appears, character for character, in docs/api.md."""
+
+    def test_docs_hold_the_examples(self):
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "api.md")
+        with open(path, encoding="utf-8") as f:
+            doc = f.read()
+        for language, examples in (("curl", CURL), ("Python", PYTHON), ("JavaScript", JAVASCRIPT)):
+            for call, code in examples.items():
+                self.assertIn(code, doc, "the %s example of %s is not as docs/api.md has it" % (language, call))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Slow clients (issue 5): 500 slowloris connections, half trickling their
+"""Slow clients: 500 slowloris connections, half trickling their
 headers a byte at a time and half sending a body's headers and never the
 body, do not stop a normal client from being served. cpp-httplib gives each
 connection a thread; the front's worker pool grows on demand, so the slow

@@ -1,4 +1,4 @@
-"""Validation (DESIGN §3): 422 naming the field; 400 for what is not JSON."""
+"""Validation (docs/api.md): 422 naming the field; 400 for what is not JSON."""
 
 import unittest
 

@@ -13,7 +13,7 @@ END $f$;
 SELECT ipto.create_tenant('datasets') AS t \gset
 
 -------------------------------------------------------------------------
--- create_dataset: the seed's defaults.
+-- create_dataset: the API's defaults (docs/api.md, Dataset).
 -------------------------------------------------------------------------
 SELECT dataset_id ~ '^dset_[0-9a-f]{12}$' AS id_format, tenant_id = :'t' AS tenant_ok, name,
        description IS NULL AS description_null, source_modality, monetization_mode, pricing_model,

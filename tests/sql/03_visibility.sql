@@ -1,4 +1,4 @@
--- Visibility across tenants (DESIGN "Visibility"): the owner sees its
+-- Visibility across tenants (docs/api.md, Visibility): the owner sees its
 -- datasets; others see listed+active ones, and restricted ones only where
 -- granted; private ones never. Non-owners that see a dataset get 403 on
 -- update/delete; those that do not see it get 404.

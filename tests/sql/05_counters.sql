@@ -1,4 +1,4 @@
--- Live counters (DESIGN §6): object_count, active_object_count (approved
+-- Live counters (docs/counters.md): object_count, active_object_count (approved
 -- and indexed), total_bytes and last_ingest_at stay exact whatever
 -- statement changes ipto.objects; updated_at does not move with them.
 \set VERBOSITY sqlstate

@@ -1,4 +1,4 @@
--- Cascading delete (DESIGN §7): deleting a dataset removes its objects,
+-- Cascading delete (docs/cascade.md): deleting a dataset removes its objects,
 -- their index entries and metadata, its grants and its idempotency records,
 -- and touches nothing else. delete_object removes an object's index entries
 -- and metadata.

@@ -73,7 +73,7 @@ SELECT tenant_id = :'a' AS tenant_ok, resource_id ~ '^dset_[0-9a-f]{12}$' AS id_
   FROM ipto.api_create_dataset('api_key', :'aw_id', :'aw_dg',
        '{"name": "  Via API  ", "description": "made by the front", "visibility": "listed"}');
 SELECT resource_id AS d1, data AS d1_json FROM ipto.api_create_dataset('api_key', :'aw_id', :'aw_dg', '{"name": "Defaults"}') \gset
--- The seed's fields, in the seed's order, with JSON types and UTC timestamps.
+-- The API's fields, in its order (docs/api.md), with JSON types and UTC timestamps.
 SELECT string_agg(k, ', ') AS fields FROM json_object_keys(:'d1_json'::json) k;
 SELECT string_agg(k || ':' || json_typeof(:'d1_json'::json -> k), ', ') AS types FROM json_object_keys(:'d1_json'::json) k;
 SELECT j->>'tenant_id' = :'a' AS tenant_ok, j->>'name' AS name, j->>'source_modality' AS source_modality,

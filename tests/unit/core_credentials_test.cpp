@@ -1,4 +1,4 @@
-// Credentials as clients present them (DESIGN.md §3 "Authentication") and as
+// Credentials as clients present them (docs/api.md, Authentication) and as
 // ipto mints them.
 #include <gtest/gtest.h>
 

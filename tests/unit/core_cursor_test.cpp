@@ -1,6 +1,6 @@
 // The list cursor: opaque (base64url), signed, bound to the key and to the
 // context (tenant and filters). Anything it did not sign is invalid_cursor
-// naming "cursor" (DESIGN.md §3 "List").
+// naming "cursor" (docs/api.md, List).
 #include <gtest/gtest.h>
 
 #include <cstdint>

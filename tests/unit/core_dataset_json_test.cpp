@@ -1,5 +1,5 @@
-// A dataset as the API shows it: exactly the seed's fields, in the seed's
-// order; counters as JSON integers; timestamps in the API's form.
+// A dataset as the API shows it: exactly its fields, in the order of
+// docs/api.md; counters as JSON integers; timestamps in the API's form.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 

@@ -1,5 +1,6 @@
 // The error table: one SQLSTATE per kind, in class "IP", and the API codes and
-// HTTP statuses of DESIGN.md §3 (the front maps SQLSTATE -> status with it).
+// HTTP statuses listed in docs/api.md, Errors (the front maps SQLSTATE -> status
+// with it).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -19,7 +20,7 @@ struct Expected {
     int http_status;
 };
 
-// Every kind, with the code and status DESIGN.md §3 promises.
+// Every kind, with the code and status docs/api.md promises.
 const std::vector<Expected> kAllKinds = {
     {ErrorKind::validation, "validation_error", 422},
     {ErrorKind::not_found, "not_found", 404},

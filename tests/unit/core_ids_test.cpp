@@ -1,4 +1,4 @@
-// Public identifiers: a kind prefix and 12 lowercase hex digits (DESIGN.md §3).
+// Public identifiers: a kind prefix and 12 lowercase hex digits (docs/api.md).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -60,7 +60,7 @@ TEST(CoreIds, DistinctRandomBytesGiveDistinctIds) {
 }
 
 TEST(CoreIds, IsValidAcceptsWellFormed) {
-    EXPECT_TRUE(ipto::is_valid_id(IdKind::dataset, "dset_a1b2c3d4e5f6"));  // the seed's example
+    EXPECT_TRUE(ipto::is_valid_id(IdKind::dataset, "dset_a1b2c3d4e5f6"));  // the API reference's example
     EXPECT_TRUE(ipto::is_valid_id(IdKind::tenant, "tnt_000000000000"));
     EXPECT_TRUE(ipto::is_valid_id(IdKind::object, "obj_ffffffffffff"));
     EXPECT_TRUE(ipto::is_valid_id(IdKind::api_key, "key_0123456789ab"));

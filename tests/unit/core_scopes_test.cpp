@@ -1,4 +1,4 @@
-// Credential scopes: datasets:read, datasets:write, admin:* (DESIGN.md §3).
+// Credential scopes: datasets:read, datasets:write, admin:* (docs/api.md, Scopes).
 #include <gtest/gtest.h>
 
 #include <string>

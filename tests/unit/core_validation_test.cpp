@@ -1,4 +1,4 @@
-// The dataset rules of DESIGN.md §3 "Validation" and "List", shared by the SQL
+// The dataset rules of docs/api.md ("Validation" and "List"), shared by the SQL
 // face and the REST face: request bodies, list limits and idempotency text.
 #include <gtest/gtest.h>
 
@@ -244,7 +244,7 @@ TEST(CoreValidation, DescriptionAllowsTabsAndLineBreaks) {
     EXPECT_EQ(f.description->value(), d);
 }
 
-// DESIGN.md: "description: string up to 2000 characters, or null". Any
+// docs/api.md: a description is null or at most 2000 characters. Any
 // character PostgreSQL text can hold is allowed; U+0000 is the one it cannot.
 TEST(CoreValidation, DescriptionAllowsControlsButNotNul) {
     for (int c = 1; c < 0x20; ++c) {

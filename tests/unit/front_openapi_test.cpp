@@ -92,19 +92,19 @@ TEST_F(FrontOpenApi, EveryRoutedOperationIsDescribed) {
     }
 }
 
-TEST_F(FrontOpenApi, DatasetSchemaHasTheSeedFieldsInOrder) {
+TEST_F(FrontOpenApi, DatasetSchemaHasTheApiFieldsInOrder) {
     const auto& dataset = doc["components"]["schemas"]["Dataset"];
-    std::vector<std::string> seed = {"dataset_id",    "tenant_id",     "name",          "description",
-                                     "source_modality", "monetization_mode", "pricing_model", "visibility",
-                                     "status",        "object_count",  "active_object_count", "total_bytes",
-                                     "created_at",    "updated_at",    "last_ingest_at"};
+    std::vector<std::string> fields = {"dataset_id",      "tenant_id",         "name",          "description",
+                                       "source_modality", "monetization_mode", "pricing_model", "visibility",
+                                       "status",          "object_count",      "active_object_count", "total_bytes",
+                                       "created_at",      "updated_at",        "last_ingest_at"};
     std::vector<std::string> props, required;
     for (auto it = dataset["properties"].MemberBegin(); it != dataset["properties"].MemberEnd(); ++it) {
         props.emplace_back(it->name.GetString());
     }
     for (const auto& r : dataset["required"].GetArray()) required.emplace_back(r.GetString());
-    EXPECT_EQ(props, seed);
-    EXPECT_EQ(required, seed);
+    EXPECT_EQ(props, fields);
+    EXPECT_EQ(required, fields);
     std::vector<std::string> page;
     for (const auto& r : doc["components"]["schemas"]["DatasetPage"]["required"].GetArray()) page.emplace_back(r.GetString());
     EXPECT_EQ(page, (std::vector<std::string>{"datasets", "total", "next_cursor"}));
