@@ -182,6 +182,40 @@ for f in "$extdir"/ipto--*.sql; do
             -c "CREATE EXTENSION ipto VERSION '$v'" -c "ALTER EXTENSION ipto UPDATE" \
             -c "SELECT extversion FROM pg_extension WHERE extname = 'ipto'" 2>&1)" = "$default_version"
 done
+
+# The installed front as the unit runs it: as ipto_front, with the packaged
+# env file (read here by the shell; only the address and the database differ).
+step "the installed front as the service user, with $env_file"
+password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+cluster_psql "$pgdir" "$port" -q -d "ipto_from_${default_version//./_}" \
+    -c "CREATE ROLE ipto_front LOGIN PASSWORD '$password' IN ROLE ipto_api" >/dev/null
+(
+    set -a
+    # shellcheck disable=SC1090
+    . "$env_file"
+    set +a
+    IPTO_LISTEN=127.0.0.1:0
+    IPTO_DATABASE_URL="host=127.0.0.1 port=$port dbname=ipto_from_${default_version//./_} user=ipto_front password=$password"
+    exec setpriv --reuid=ipto_front --regid=ipto_front --init-groups -- /usr/bin/ipto-front
+) >"$work/front.stdout" 2>"$work/front.stderr" &
+front=$!
+front_port=
+for _ in $(seq 100); do
+    front_port=$(sed -n 's/.*"event":"listening".*"port":"\([0-9]*\)".*/\1/p' "$work/front.stderr")
+    [ -n "$front_port" ] || ! kill -0 "$front" 2>/dev/null && break
+    sleep 0.1
+done
+check "the front runs as ipto_front" test "$(ps -o user= -p "$front" 2>/dev/null || true)" = ipto_front
+check "the front listens" test -n "$front_port"
+if [ -n "$front_port" ]; then
+    check "GET /readyz answers 200 (the packaged extension, through the front)" \
+        test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$front_port/readyz")" = 200
+fi
+kill -TERM "$front" 2>/dev/null || true
+front_status=0
+wait "$front" || front_status=$?
+check "the front exits 0 on SIGTERM" test "$front_status" = 0
+[ "$front_status" = 0 ] || tail -n 20 "$work/front.stderr"
 cluster_stop "$pgdir"
 
 if [ "$failures" != 0 ]; then
