@@ -4,13 +4,13 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include "request_head_limit.hpp"
+#include "connection.hpp"
 
 namespace ipto::front::response_cork {
 namespace {
 
 void set_cork(int on) {
-    int fd = request_head::connection_fd();
+    int fd = connection::current_fd();
     if (fd >= 0) (void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
 }
 

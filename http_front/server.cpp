@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "access_log.hpp"
+#include "connection.hpp"
 #include "database.hpp"
 #include "envelope.hpp"
 #include "error_map.hpp"
@@ -23,7 +24,6 @@
 #include "log.hpp"
 #include "media_type.hpp"
 #include "metrics.hpp"
-#include "request_head_limit.hpp"
 #include "response_cork.hpp"
 #include "worker_queue.hpp"
 
@@ -40,10 +40,29 @@ constexpr std::size_t kKeepAliveMaxCount = 1000;  // requests per connection (0.
 constexpr std::size_t kMaxWorkers = 4096;       // the elastic ceiling (see worker_queue.hpp)
 constexpr int kListenBacklog = 1024;            // 0.11.4 listens with a backlog of 5
 
-// Exposes the listening socket, which 0.11.4 keeps protected, to widen its backlog.
+// Exposes the listening socket, which 0.11.4 keeps protected, to widen its
+// backlog; serves each connection with the front's own loop (connection.hpp).
 class FrontServer : public httplib::Server {
 public:
     int listening_socket() const { return svr_sock_; }
+    void set_refusal(connection::RenderRefusal render) { render_ = std::move(render); }
+
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        connection::Settings s;
+        s.read_timeout_sec = static_cast<int>(read_timeout_sec_);
+        s.write_timeout_sec = static_cast<int>(write_timeout_sec_);
+        s.keep_alive_timeout_sec = static_cast<int>(keep_alive_timeout_sec_);
+        s.keep_alive_max_count = keep_alive_max_count_;
+        return connection::serve(
+            sock, s, svr_sock_,
+            [this](httplib::Stream& strm, bool close_connection, bool& connection_closed) {
+                return process_request(strm, close_connection, connection_closed, nullptr);
+            },
+            render_);
+    }
+
+    connection::RenderRefusal render_;
 };
 
 // What the logger needs about the request being answered on this thread.
@@ -146,28 +165,36 @@ void raise_open_files_limit() {
 
 namespace {
 
-// The worker queue, with each connection's first request head counted from
-// its first byte (see request_head_limit.hpp).
-class ConnectionQueue : public WorkerQueue {
-public:
-    using WorkerQueue::WorkerQueue;
-    void enqueue(std::function<void()> fn) override {
-        WorkerQueue::enqueue([fn = std::move(fn)] {
-            request_head::begin_connection();
-            fn();
-            request_head::end();
-        });
+const char* reason_phrase(int status) {
+    switch (status) {
+        case 413: return "Payload Too Large";
+        case 431: return "Request Header Fields Too Large";
+        default: return "Bad Request";
     }
-};
+}
 
-// The whole response a client gets when its request head passes the limit.
-std::string head_refusal(const Handlers& handlers) {
-    ApiError e = from_http_status(431);
-    e.message = "the request line and headers are larger than " + std::to_string(request_head::kMaxRequestHead) +
-                " bytes";
-    Outcome o = handlers.error(HttpRequest{}, e);
-    log_event("warning", "request_head_too_large", {{"request_id", o.request_id}});  // not in the access log
-    std::string out = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: " + o.response.content_type +
+// The whole response to a request the framing gate refused, which no
+// handler saw: logged and counted here like any other.
+std::string framing_refusal(const Handlers& handlers, Metrics& metrics, const FramingRefusal& refusal) {
+    ApiError e = from_http_status(refusal.status);
+    e.message = refusal.message;
+    HttpRequest r;
+    r.method = refusal.method;
+    Outcome o = handlers.error(r, e);
+    // Operators see both: the smuggling attempt or oversized head, and the request.
+    log_event("warning", refusal.status == 431 ? "request_head_too_large" : "request_framing_refused",
+              {{"request_id", o.request_id}, {"status", std::to_string(refusal.status)}});
+    AccessRecord rec;
+    std::string ts = current_timestamp();
+    rec.timestamp = ts;
+    rec.request_id = o.request_id;
+    rec.method = method_label(refusal.method);
+    rec.route = kUnmatchedRoute;
+    rec.status = o.response.status;
+    write_access_line(rec);
+    metrics.observe(kUnmatchedRoute, method_label(refusal.method), o.response.status, 0.0);
+    std::string out = "HTTP/1.1 " + std::to_string(o.response.status) + " " + reason_phrase(o.response.status) +
+                      "\r\nContent-Type: " + o.response.content_type +
                       "\r\nContent-Length: " + std::to_string(o.response.body.size()) +
                       "\r\nConnection: close\r\nX-Request-Id: " + o.request_id + "\r\n\r\n";
     return out + o.response.body;
@@ -183,13 +210,14 @@ void configure(FrontServer& svr, const Config& config, std::atomic<WorkerQueue*>
     svr.set_keep_alive_max_count(kKeepAliveMaxCount);
     const std::size_t core = static_cast<std::size_t>(config.threads);
     svr.new_task_queue = [&queue, core] {
-        auto* q = new ConnectionQueue(core, std::max(core, kMaxWorkers));
+        auto* q = new WorkerQueue(core, std::max(core, kMaxWorkers));
         queue.store(q);
         return q;
     };
 }
 
 void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metrics) {
+    svr.set_refusal([&handlers, &metrics](const FramingRefusal& r) { return framing_refusal(handlers, metrics, r); });
     // Every request without a body, and every request whose body we would
     // not use, is answered here, before cpp-httplib reads any body:
     // - No Content-Length and no Transfer-Encoding: RFC 9112 §6.3 says the
@@ -201,9 +229,7 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
     //   close, since the body stays unread. Likewise a Content-Encoding that
     //   0.11.4 cannot decode (it would pass the coded bytes on as the body).
     // Only a JSON body on POST/PUT/PATCH/DELETE goes on to read_body below.
-    request_head::set_refusal([&handlers] { return head_refusal(handlers); });
     svr.set_pre_routing_handler([&handlers](const httplib::Request& req, httplib::Response& res) {
-        request_head::end();
         bool body = has_body(req);
         bool json = body && reads_body(req.method) && is_json_media_type(req.get_header_value("Content-Type"));
         bool decodable = is_decodable(req.get_header_value("Content-Encoding"));
@@ -262,7 +288,9 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
             return true;
         });
         if (!ok || too_large) {
-            ApiError e = too_large || res.status == 413 ? front_error(FrontError::payload_too_large)
+            const FramingRefusal* framing = connection::current_body_refusal();  // a broken chunk
+            ApiError e = framing && framing->status != 413 ? front_error(FrontError::bad_request, framing->message)
+                         : too_large || res.status == 413 || framing ? front_error(FrontError::payload_too_large)
                          : res.status == 415            ? front_error(FrontError::unsupported_encoding)
                                                         : front_error(FrontError::bad_request,
                                                                       "the request body could not be read");
@@ -284,7 +312,6 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
     // credential, media type, or a declared body over 1 MiB) is refused at
     // once instead of inviting the client to send its body.
     svr.set_expect_100_continue_handler([&handlers](const httplib::Request& req, httplib::Response& res) {
-        request_head::end();
         Clock::time_point start = Clock::now();
         HttpRequest r = to_request(req);
         std::optional<Outcome> refusal = handlers.reject_early(r);
@@ -347,7 +374,6 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
         if (ex.tenant) rec.tenant = *ex.tenant;
         write_access_line(rec);
         metrics.observe(ex.route, method_label(req.method), res.status, seconds);
-        request_head::begin();  // the next request on this connection
     });
 }
 
