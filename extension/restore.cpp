@@ -1,7 +1,8 @@
 // Triggers that make a restored dump equal to its source. Counts are derived
 // (the triggers on ipto.objects and ipto.datasets recompute them as the rows
 // come back); what cannot be derived is dumped and merged here: each
-// dataset's last ingest, and the key that signs list cursors.
+// dataset's last ingest, and the key that signs list cursors. And a dump's
+// rows load in whatever order a parallel pg_restore picks.
 #include "restore.hpp"
 
 #include "counters.hpp"
@@ -10,6 +11,7 @@
 
 extern "C" {
 #include <tcop/pquery.h>
+#include <utils/guc.h>
 #include <utils/rls.h>
 }
 
@@ -77,4 +79,22 @@ IPTO_FUNCTION(ipto_settings_insert) {
     bool replaced = spi::execute(replace, p).rows() > 0;
     spi.finish();
     return PointerGetDatum(replaced ? nullptr : td->tg_trigtuple);
+}
+
+// BEFORE INSERT FOR EACH STATEMENT on the tables with a foreign key to
+// another ipto table. pg_dump records no order among an extension's table
+// data for a parallel pg_restore, which may load a key before the row it
+// points at. So a dump's COPY (by a superuser) runs as a replica would
+// (session_replication_role, for its transaction): foreign keys are not
+// checked row by row, as for any table pg_restore loads before adding its
+// keys; the dump comes from one snapshot in which every key held. The
+// triggers that must see the rows fire in every role (ENABLE ALWAYS).
+IPTO_FUNCTION(ipto_dump_rows_insert) {
+    if (restore::loading_dump() && superuser()) {
+        pg::call([] {
+            return set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION,
+                                     GUC_ACTION_LOCAL, true, 0, false);
+        });
+    }
+    return PointerGetDatum(nullptr);
 }

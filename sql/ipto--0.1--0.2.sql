@@ -31,7 +31,32 @@ ALTER EXTENSION ipto ADD TABLE ipto.dataset_tallies;
 ALTER EXTENSION ipto DROP TABLE ipto.deleted_datasets;
 ALTER EXTENSION ipto ADD TABLE ipto.deleted_datasets;
 
+-- Loading a dump: a parallel pg_restore may load a row before the row its
+-- foreign key points at, so a dump's COPY skips the row-by-row key checks
+-- (it runs as a replica would, for its transaction); the triggers that must
+-- see every loaded row fire in every session_replication_role.
+CREATE FUNCTION ipto.dump_rows_insert() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_dump_rows_insert';
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.api_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.sessions
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.datasets
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.dataset_grants
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.index_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.object_metadata
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.idempotency_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+ALTER TABLE ipto.settings ENABLE ALWAYS TRIGGER settings_insert;
+ALTER TABLE ipto.dataset_counters ENABLE ALWAYS TRIGGER dataset_counters_insert;
+ALTER TABLE ipto.objects ENABLE ALWAYS TRIGGER objects_counters_insert;
+ALTER TABLE ipto.datasets ENABLE ALWAYS TRIGGER datasets_tally_insert;
+
 -- The boundary self-test is the test suite's, which creates it itself.
 DROP FUNCTION ipto._boundary_test(text);
 
-REVOKE ALL ON FUNCTION ipto.settings_insert(), ipto.dataset_counters_insert() FROM PUBLIC;
+REVOKE ALL ON FUNCTION ipto.settings_insert(), ipto.dataset_counters_insert(), ipto.dump_rows_insert() FROM PUBLIC;
