@@ -155,7 +155,7 @@ else
 fi
 
 help=$(/usr/bin/ipto-front --help) || true
-check "ipto-front --help exits 0" /usr/bin/ipto-front --help >/dev/null
+check "ipto-front --help exits 0" bash -c '/usr/bin/ipto-front --help >/dev/null'
 check "ipto-front with a bad argument exits 2" bash -c '/usr/bin/ipto-front --pool 0 2>/dev/null; test $? = 2'
 man=/usr/share/man/man1/ipto-front.1.gz
 check "$man is ipto-front's" owned_by ipto-front "$man"
@@ -179,7 +179,7 @@ for f in "$extdir"/ipto--*.sql; do
     cluster_psql "$pgdir" "$port" -q -d postgres -c "CREATE DATABASE $db" >/dev/null
     check "CREATE EXTENSION ipto VERSION '$v', then ALTER EXTENSION ipto UPDATE reaches $default_version" \
         test "$(cluster_psql "$pgdir" "$port" -q -d "$db" -At \
-            -c "CREATE EXTENSION ipto VERSION '$v'" -c "ALTER EXTENSION ipto UPDATE" \
+            -c "SET client_min_messages = warning" -c "CREATE EXTENSION ipto VERSION '$v'" -c "ALTER EXTENSION ipto UPDATE" \
             -c "SELECT extversion FROM pg_extension WHERE extname = 'ipto'" 2>&1)" = "$default_version"
 done
 
