@@ -1,0 +1,96 @@
+"""ALTER EXTENSION ipto UPDATE from every released version, with the newest
+library installed (as after a package upgrade): the front keeps serving the
+database before and after the update, the data and counters are intact, and
+the catalog equals a fresh install of the newest version.
+"""
+
+import glob
+import os
+import re
+import unittest
+
+import harness
+import lifecycle
+from lifecycle import Database
+
+
+def released_versions():
+    """Every version with a full install script, oldest first; the last is the newest."""
+    sharedir = os.path.join(os.path.dirname(os.path.dirname(lifecycle.HERE)), "sql")
+    found = [re.match(r".*/ipto--([0-9.]+)\.sql$", p) for p in glob.glob(os.path.join(sharedir, "ipto--*.sql"))]
+    return sorted((m.group(1) for m in found if m), key=lambda v: [int(x) for x in v.split(".")])
+
+
+class Upgrade(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster = lifecycle.new_cluster("upgrade")
+        cls.cluster.psql("CREATE DATABASE fresh", db="postgres")
+        cls.fresh = Database(cls.cluster, "fresh")
+        cls.fresh.psql("CREATE EXTENSION ipto")
+        lifecycle.create_front_role(cls.cluster)
+        cls.newest = released_versions()[-1]
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.cluster.is_running():
+            cls.cluster.stop("immediate")
+
+    def test_default_version_is_the_newest_script(self):
+        self.assertEqual(self.fresh.scalar("SELECT extversion FROM pg_extension WHERE extname = 'ipto'"), self.newest)
+
+    def test_update_from_every_release(self):
+        for version in released_versions()[:-1]:
+            with self.subTest(version=version):
+                self.update_from(version)
+
+    def update_from(self, version):
+        name = "from_" + version.replace(".", "_")
+        self.cluster.psql("CREATE DATABASE %s" % name, db="postgres")
+        db = Database(self.cluster, name)
+        db.psql("CREATE EXTENSION ipto VERSION '%s'" % version)
+        front = db.front("front-" + name)
+        try:
+            facts = lifecycle.fill(db, front)
+            client = harness.Client(front.port, facts["key_a"])
+            before = {
+                "checksums": lifecycle.checksums(db),
+                "counters": lifecycle.counters(db),
+                "totals": lifecycle.totals(db),
+                "list": client.get("/v1/datasets?limit=100").data,
+            }
+            # The update runs while the front is connected and serving.
+            db.psql("ALTER EXTENSION ipto UPDATE")
+            self.assertEqual(db.scalar("SELECT extversion FROM pg_extension WHERE extname = 'ipto'"), self.newest)
+            self.assertEqual(lifecycle.catalog(db), lifecycle.catalog(self.fresh))
+            self.assertEqual(lifecycle.checksums(db), before["checksums"])
+            self.assertEqual(lifecycle.counters(db), before["counters"])
+            self.assertEqual(lifecycle.totals(db), before["totals"])
+            self.assertEqual(db.scalar("SELECT count(*) FROM ipto.verify_counters()"), "0")
+            after = client.get("/v1/datasets?limit=100")
+            self.assertEqual(after.status, 200, after)
+            self.assertEqual(after.data, before["list"])
+            page = client.get("/v1/datasets?limit=5&owner=me&cursor=" + facts["cursor"])
+            self.assertEqual((page.status, page.data), (200, facts["second_page"]))
+            session = harness.Client(front.port, facts["session_a"])
+            self.assertEqual(session.get("/v1/datasets/" + facts["created"][0]).status, 200)
+            # The deleted dataset left mid-purge is purged by the new version.
+            facts["holder"].release()
+            lifecycle.purge_all(db)
+            for table in ("objects", "index_entries", "object_metadata", "dataset_counters", "deleted_datasets"):
+                self.assertEqual(db.scalar("SELECT count(*) FROM ipto.%s WHERE dataset_id = '%s'"
+                                           % (table, facts["doomed"])), "0", table)
+            # And it keeps working: a create with an ingest, exact counters.
+            made = client.post("/v1/datasets", {"name": "after update"})
+            self.assertEqual(made.status, 201, made)
+            db.ops.add_object(facts["tenants"][0], made.data["dataset_id"], "x", 5)
+            self.assertEqual(client.get("/v1/datasets/" + made.data["dataset_id"]).data["total_bytes"], 5)
+            self.assertEqual(db.scalar("SELECT count(*) FROM ipto.verify_counters()"), "0")
+        finally:
+            self.assertEqual(front.stop(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
