@@ -26,6 +26,7 @@ MODULES = [
     "test_counters",
     "test_purge",
     "test_front_errors",
+    "test_framing",
     "test_operations",
     "test_security",
     "test_server",
