@@ -61,6 +61,10 @@ trap cleanup EXIT
 step "copying the committed tree"
 src=$work/ipto
 mkdir "$src"
+if ! git -C "$IPTO_SOURCE_DIR" rev-parse --verify -q HEAD >/dev/null; then
+    echo "run-packages.sh: $IPTO_SOURCE_DIR is not a git checkout with a commit; this suite builds HEAD" >&2
+    exit 1
+fi
 git -C "$IPTO_SOURCE_DIR" archive --format=tar HEAD | tar -C "$src" -xf -
 rev=$(git -C "$IPTO_SOURCE_DIR" rev-parse --short HEAD)
 if [ -n "$(git -C "$IPTO_SOURCE_DIR" status --porcelain)" ]; then
@@ -229,5 +233,11 @@ step "end-to-end suite against /usr/bin/ipto-front and the packaged extension"
 e2e_status=0
 IPTO_FRONT_BINARY=/usr/bin/ipto-front IPTO_SOURCE_DIR=$src IPTO_BUILD_DIR=$work/no-build-tree \
     "$src/tests/run-e2e.sh" "$@" || e2e_status=$?
+# Something else (`cmake --install build` from another tree) may have written
+# over the extension meanwhile; then the suite did not test the package's.
+if [ -n "$(dpkg --verify postgresql-15-ipto)" ]; then
+    echo "WARNING: the extension's files changed during the end-to-end suite:"
+    dpkg --verify postgresql-15-ipto
+fi
 step "done"
 exit $e2e_status
