@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config git ca-certificates curl python3 python3-requests nodejs
           postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev
-          libcpp-httplib-dev rapidjson-dev libgtest-dev clang libclang-rt-14-dev wrk
+          libcpp-httplib-dev rapidjson-dev libgtest-dev clang libclang-rt-14-dev wrk nginx
           debhelper dpkg-dev fakeroot postgresql-server-dev-all)  # the last line: Debian packages
 missing=()
 for p in "${packages[@]}"; do
