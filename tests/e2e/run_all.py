@@ -27,6 +27,7 @@ MODULES = [
     "test_purge",
     "test_front_errors",
     "test_framing",
+    "test_proxy",
     "test_operations",
     "test_security",
     "test_server",

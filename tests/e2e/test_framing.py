@@ -37,6 +37,118 @@ def chunked(body, size=None, ext=b""):
     return size + ext + b"\r\n" + body + b"\r\n0\r\n\r\n"
 
 
+def refused_cases():
+    """(name, framing headers, body, status): creates the front must refuse. A framing of
+    None is the one HTTP/1.0 case (see refused_requests)."""
+    cl = b"Content-Length: %d\r\n" % len(BODY)
+    te = b"Transfer-Encoding: chunked\r\n"
+    c = chunked(BODY)
+    return [
+        # CL.TE and TE.CL: both headers, in either order, however the coding is spelt.
+        ("te chunked + cl 3", te + b"Content-Length: 3\r\n", c, 400),
+        ("cl + te chunked", cl + te, c, 400),
+        ("te xchunked + cl", b"Transfer-Encoding: xchunked\r\n" + cl, BODY, 400),
+        ("te CHUNKED + cl", b"Transfer-Encoding: CHUNKED\r\n" + cl, c, 400),
+        ("cl 0 + te", b"Content-Length: 0\r\n" + te, c, 400),
+        # TE.TE: obfuscated Transfer-Encoding, which some parsers take for chunked and others not.
+        ("te xchunked", b"Transfer-Encoding: xchunked\r\n", c, 400),
+        ("te chunked, identity", b"Transfer-Encoding: chunked, identity\r\n", c, 400),
+        ("te identity, chunked", b"Transfer-Encoding: identity, chunked\r\n", c, 400),
+        ("te gzip, chunked", b"Transfer-Encoding: gzip, chunked\r\n", c, 400),
+        ("te identity", b"Transfer-Encoding: identity\r\n", BODY, 400),
+        ("te chunked twice", te + te, c, 400),
+        ("te chunked then identity", te + b"Transfer-Encoding: identity\r\n", c, 400),
+        ("te space before colon", b"Transfer-Encoding : chunked\r\n", c, 400),
+        ("te tab before colon", b"Transfer-Encoding\t: chunked\r\n", c, 400),
+        ("te vertical tab", b"Transfer-Encoding:\x0bchunked\r\n", c, 400),
+        ("te form feed", b"Transfer-Encoding:\x0cchunked\r\n", c, 400),
+        ("te obs-fold value", b"Transfer-Encoding:\r\n chunked\r\n", c, 400),
+        ("te behind obs-fold", b"X-Pad: a\r\n\tTransfer-Encoding: chunked\r\n", c, 400),
+        ("te quoted", b'Transfer-Encoding: "chunked"\r\n', c, 400),
+        ("te chunked NUL", b"Transfer-Encoding: chunked\x00\r\n", c, 400),
+        ("te chunked CR", b"Transfer-Encoding: chunked\rX: y\r\n", c, 400),
+        ("te chunked bare LF", b"Transfer-Encoding: chunked\nX: y\r\n", c, 400),
+        ("te in HTTP/1.0", None, None, 400),  # built below
+        # Content-Length: one value, 1*DIGIT, that fits.
+        ("cl twice, different", b"Content-Length: 21\r\nContent-Length: 5\r\n", BODY, 400),
+        ("cl twice, equal", cl + cl, BODY, 400),
+        ("cl list", b"Content-Length: 21, 21\r\n", BODY, 400),
+        ("cl +21", b"Content-Length: +21\r\n", BODY, 400),
+        ("cl -1", b"Content-Length: -1\r\n", BODY, 400),
+        ("cl 2e0", b"Content-Length: 2e0\r\n", BODY, 400),
+        ("cl hex", b"Content-Length: 0x15\r\n", BODY, 400),
+        ("cl 20 digits", b"Content-Length: 99999999999999999999\r\n", BODY, 400),
+        ("cl empty", b"Content-Length:\r\n", BODY, 400),
+        ("cl inner space", b"Content-Length: 2 1\r\n", BODY, 400),
+        ("cl space before colon", b"Content-Length : 21\r\n", BODY, 400),
+        ("cl over 1 MiB, no body sent", b"Content-Length: 2000000\r\n", b"", 413),
+        ("cl 1 MiB + 1, no body sent", b"Content-Length: 1048577\r\n", b"", 413),
+        # Field syntax.
+        ("obs-fold", cl + b"X-Pad: a\r\n b\r\n", BODY, 400),
+        ("CR in a value", cl + b"X-Pad: a\rb\r\n", BODY, 400),
+        ("NUL in a value", cl + b"X-Pad: a\x00b\r\n", BODY, 400),
+        ("DEL in a value", cl + b"X-Pad: a\x7fb\r\n", BODY, 400),
+        ("header without colon", cl + b"X-Pad a\r\n", BODY, 400),
+        ("header name with a space", cl + b"X Pad: a\r\n", BODY, 400),
+        ("bare LF ends a header line", cl + b"X-Pad: a\n", BODY, 400),
+        # Chunk framing, judged as the body arrives.
+        ("chunk size +", te, chunked(BODY, b"+%x" % len(BODY)), 400),
+        ("chunk size leading space", te, chunked(BODY, b" %x" % len(BODY)), 400),
+        ("chunk size trailing space", te, chunked(BODY, b"%x " % len(BODY)), 400),
+        ("chunk size 0x", te, chunked(BODY, b"0x%x" % len(BODY)), 400),
+        ("chunk size not hex", te, chunked(BODY, b"zz"), 400),
+        ("chunk size negative", te, chunked(BODY, b"-1"), 400),
+        ("chunk shorter than its data", te, chunked(BODY, b"%x" % (len(BODY) - 2)), 400),
+        ("chunk data ended by a bare LF", te, b"%x\r\n" % len(BODY) + BODY + b"\n0\r\n\r\n", 400),
+        ("chunk size line bare LF", te, b"%x\n" % len(BODY) + BODY + b"\r\n0\r\n\r\n", 400),
+        ("chunk trailer field", te, b"%x\r\n" % len(BODY) + BODY + b"\r\n0\r\nX-T: 1\r\n\r\n", 400),
+        ("chunk extension with a control byte", te, chunked(BODY, ext=b";a=\x01"), 400),
+        ("chunk size over 1 MiB", te, b"100001\r\n", 413),
+    ]
+
+
+def refused_heads():
+    """(name, changes to a create's Host header or request line): all 400s."""
+    return [
+        ("no Host", dict(host=b"")),
+        ("two Hosts", dict(host=b"Host: a\r\nHost: b\r\n")),
+        ("two Hosts, equal", dict(host=b"Host: a\r\nHost: a\r\n")),
+        ("Host with a space", dict(host=b"Host: a b\r\n")),
+        ("Host with a slash", dict(host=b"Host: a/b\r\n")),
+        ("double space", dict(line=b"POST  /v1/datasets HTTP/1.1")),
+        ("tab separator", dict(line=b"POST\t/v1/datasets HTTP/1.1")),
+        ("trailing space", dict(line=b"POST /v1/datasets HTTP/1.1 ")),
+        ("lowercase version", dict(line=b"POST /v1/datasets http/1.1")),
+        ("HTTP/1.2", dict(line=b"POST /v1/datasets HTTP/1.2")),
+        ("HTTP/2.0", dict(line=b"POST /v1/datasets HTTP/2.0")),
+        ("no version", dict(line=b"POST /v1/datasets")),
+        ("method not a token", dict(line=b"PO(ST /v1/datasets HTTP/1.1")),
+        ("target with a byte above ASCII", dict(line=b"POST /v1/datasets\xc3\xa9 HTTP/1.1")),
+    ]
+
+
+def build_post(auth, framing, body=b"", host=b"Host: api.example\r\n", line=b"POST /v1/datasets HTTP/1.1"):
+    """A create: request line, Host, credential, JSON type, then the framing headers as given."""
+    return line + b"\r\n" + host + auth + b"Content-Type: application/json\r\n" + framing + b"\r\n" + body
+
+
+def refused_requests(auth):
+    """(name, bytes, status) for every refused case of both tables."""
+    out = []
+    for name, framing, body, status in refused_cases():
+        if framing is None:
+            data = build_post(auth, b"Transfer-Encoding: chunked\r\n", chunked(BODY), line=b"POST /v1/datasets HTTP/1.0")
+        else:
+            data = build_post(auth, framing, body)
+        out.append((name, data, status))
+    cl = b"Content-Length: %d\r\n" % len(BODY)
+    for name, kw in refused_heads():
+        out.append((name, build_post(auth, cl, BODY, **kw), 400))
+    data = build_post(auth, cl, BODY).replace(b"\r\n", b"\n")
+    out.append(("bare LF line endings", data[:data.index(b"\n\n") + 2] + BODY, 400))
+    return out
+
+
 class Framing(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -47,9 +159,8 @@ class Framing(unittest.TestCase):
 
     # -- building requests ------------------------------------------------------
 
-    def post(self, framing, body=b"", host=b"Host: api.example\r\n", line=b"POST /v1/datasets HTTP/1.1"):
-        """A create request: request line, Host, credential, JSON type, then the framing headers as given."""
-        return line + b"\r\n" + host + self.auth + b"Content-Type: application/json\r\n" + framing + b"\r\n" + body
+    def post(self, framing, body=b"", **kw):
+        return build_post(self.auth, framing, body, **kw)
 
     def smuggled(self):
         return self.post(b"Content-Length: %d\r\n" % len(SMUGGLED_BODY), SMUGGLED_BODY)
@@ -133,107 +244,10 @@ class Framing(unittest.TestCase):
 
     # -- the table: refused ---------------------------------------------------
 
-    def refused_cases(self):
-        cl = b"Content-Length: %d\r\n" % len(BODY)
-        te = b"Transfer-Encoding: chunked\r\n"
-        c = chunked(BODY)
-        return [
-            # CL.TE and TE.CL: both headers, in either order, however the coding is spelt.
-            ("te chunked + cl 3", te + b"Content-Length: 3\r\n", c, 400),
-            ("cl + te chunked", cl + te, c, 400),
-            ("te xchunked + cl", b"Transfer-Encoding: xchunked\r\n" + cl, BODY, 400),
-            ("te CHUNKED + cl", b"Transfer-Encoding: CHUNKED\r\n" + cl, c, 400),
-            ("cl 0 + te", b"Content-Length: 0\r\n" + te, c, 400),
-            # TE.TE: obfuscated Transfer-Encoding, which some parsers take for chunked and others not.
-            ("te xchunked", b"Transfer-Encoding: xchunked\r\n", c, 400),
-            ("te chunked, identity", b"Transfer-Encoding: chunked, identity\r\n", c, 400),
-            ("te identity, chunked", b"Transfer-Encoding: identity, chunked\r\n", c, 400),
-            ("te gzip, chunked", b"Transfer-Encoding: gzip, chunked\r\n", c, 400),
-            ("te identity", b"Transfer-Encoding: identity\r\n", BODY, 400),
-            ("te chunked twice", te + te, c, 400),
-            ("te chunked then identity", te + b"Transfer-Encoding: identity\r\n", c, 400),
-            ("te space before colon", b"Transfer-Encoding : chunked\r\n", c, 400),
-            ("te tab before colon", b"Transfer-Encoding\t: chunked\r\n", c, 400),
-            ("te vertical tab", b"Transfer-Encoding:\x0bchunked\r\n", c, 400),
-            ("te form feed", b"Transfer-Encoding:\x0cchunked\r\n", c, 400),
-            ("te obs-fold value", b"Transfer-Encoding:\r\n chunked\r\n", c, 400),
-            ("te behind obs-fold", b"X-Pad: a\r\n\tTransfer-Encoding: chunked\r\n", c, 400),
-            ("te quoted", b'Transfer-Encoding: "chunked"\r\n', c, 400),
-            ("te chunked NUL", b"Transfer-Encoding: chunked\x00\r\n", c, 400),
-            ("te chunked CR", b"Transfer-Encoding: chunked\rX: y\r\n", c, 400),
-            ("te chunked bare LF", b"Transfer-Encoding: chunked\nX: y\r\n", c, 400),
-            ("te in HTTP/1.0", None, None, 400),  # built below
-            # Content-Length: one value, 1*DIGIT, that fits.
-            ("cl twice, different", b"Content-Length: 21\r\nContent-Length: 5\r\n", BODY, 400),
-            ("cl twice, equal", cl + cl, BODY, 400),
-            ("cl list", b"Content-Length: 21, 21\r\n", BODY, 400),
-            ("cl +21", b"Content-Length: +21\r\n", BODY, 400),
-            ("cl -1", b"Content-Length: -1\r\n", BODY, 400),
-            ("cl 2e0", b"Content-Length: 2e0\r\n", BODY, 400),
-            ("cl hex", b"Content-Length: 0x15\r\n", BODY, 400),
-            ("cl 20 digits", b"Content-Length: 99999999999999999999\r\n", BODY, 400),
-            ("cl empty", b"Content-Length:\r\n", BODY, 400),
-            ("cl inner space", b"Content-Length: 2 1\r\n", BODY, 400),
-            ("cl space before colon", b"Content-Length : 21\r\n", BODY, 400),
-            ("cl over 1 MiB, no body sent", b"Content-Length: 2000000\r\n", b"", 413),
-            ("cl 1 MiB + 1, no body sent", b"Content-Length: 1048577\r\n", b"", 413),
-            # Field syntax.
-            ("obs-fold", cl + b"X-Pad: a\r\n b\r\n", BODY, 400),
-            ("CR in a value", cl + b"X-Pad: a\rb\r\n", BODY, 400),
-            ("NUL in a value", cl + b"X-Pad: a\x00b\r\n", BODY, 400),
-            ("DEL in a value", cl + b"X-Pad: a\x7fb\r\n", BODY, 400),
-            ("header without colon", cl + b"X-Pad a\r\n", BODY, 400),
-            ("header name with a space", cl + b"X Pad: a\r\n", BODY, 400),
-            ("bare LF ends a header line", cl + b"X-Pad: a\n", BODY, 400),
-            # Chunk framing, judged as the body arrives.
-            ("chunk size +", te, chunked(BODY, b"+%x" % len(BODY)), 400),
-            ("chunk size leading space", te, chunked(BODY, b" %x" % len(BODY)), 400),
-            ("chunk size trailing space", te, chunked(BODY, b"%x " % len(BODY)), 400),
-            ("chunk size 0x", te, chunked(BODY, b"0x%x" % len(BODY)), 400),
-            ("chunk size not hex", te, chunked(BODY, b"zz"), 400),
-            ("chunk size negative", te, chunked(BODY, b"-1"), 400),
-            ("chunk shorter than its data", te, chunked(BODY, b"%x" % (len(BODY) - 2)), 400),
-            ("chunk data ended by a bare LF", te, b"%x\r\n" % len(BODY) + BODY + b"\n0\r\n\r\n", 400),
-            ("chunk size line bare LF", te, b"%x\n" % len(BODY) + BODY + b"\r\n0\r\n\r\n", 400),
-            ("chunk trailer field", te, b"%x\r\n" % len(BODY) + BODY + b"\r\n0\r\nX-T: 1\r\n\r\n", 400),
-            ("chunk extension with a control byte", te, chunked(BODY, ext=b";a=\x01"), 400),
-            ("chunk size over 1 MiB", te, b"100001\r\n", 413),
-        ]
-
     def test_refused_framings(self):
-        for name, framing, body, status in self.refused_cases():
+        for name, data, status in refused_requests(self.auth):
             with self.subTest(name):
-                if framing is None:
-                    data = self.post(b"Transfer-Encoding: chunked\r\n", chunked(BODY),
-                                     line=b"POST /v1/datasets HTTP/1.0")
-                else:
-                    data = self.post(framing, body)
                 self.assert_refused(data, status)
-
-    def test_refused_request_lines_and_hosts(self):
-        cl = b"Content-Length: %d\r\n" % len(BODY)
-        cases = [
-            ("no Host", dict(host=b"")),
-            ("two Hosts", dict(host=b"Host: a\r\nHost: b\r\n")),
-            ("two Hosts, equal", dict(host=b"Host: a\r\nHost: a\r\n")),
-            ("Host with a space", dict(host=b"Host: a b\r\n")),
-            ("Host with a slash", dict(host=b"Host: a/b\r\n")),
-            ("double space", dict(line=b"POST  /v1/datasets HTTP/1.1")),
-            ("tab separator", dict(line=b"POST\t/v1/datasets HTTP/1.1")),
-            ("trailing space", dict(line=b"POST /v1/datasets HTTP/1.1 ")),
-            ("lowercase version", dict(line=b"POST /v1/datasets http/1.1")),
-            ("HTTP/1.2", dict(line=b"POST /v1/datasets HTTP/1.2")),
-            ("HTTP/2.0", dict(line=b"POST /v1/datasets HTTP/2.0")),
-            ("no version", dict(line=b"POST /v1/datasets")),
-            ("method not a token", dict(line=b"PO(ST /v1/datasets HTTP/1.1")),
-            ("target with a byte above ASCII", dict(line=b"POST /v1/datasets\xc3\xa9 HTTP/1.1")),
-        ]
-        for name, kw in cases:
-            with self.subTest(name):
-                self.assert_refused(self.post(cl, BODY, **kw), 400)
-        with self.subTest("bare LF line endings"):
-            data = self.post(cl, BODY).replace(b"\r\n", b"\n")
-            self.assert_refused(data[:data.index(b"\n\n") + 2] + BODY, 400)
 
     # -- the table: served --------------------------------------------------------
 
