@@ -11,7 +11,7 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 # The core once, as an archive without the fuzzer's main.
 objs=()
 # The front's pure parsers too (no httplib, no libpq in these files).
-for src in "$root"/core/*.cpp "$root"/http_front/{query_params,router,media_type,error_map,http_message}.cpp; do
+for src in "$root"/core/*.cpp "$root"/http_front/{query_params,router,media_type,error_map,http_message,framing,chunked_framing}.cpp; do
     obj="$out/$(basename "${src%.cpp}").o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
         "$cxx" "${flags[@]/-fsanitize=fuzzer,/-fsanitize=fuzzer-no-link,}" -c "$src" -o "$obj"
