@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config git ca-certificates curl python3 python3-requests nodejs
           postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev
           libcpp-httplib-dev rapidjson-dev libgtest-dev clang libclang-rt-14-dev wrk nginx
-          debhelper dpkg-dev fakeroot postgresql-server-dev-all)  # the last line: Debian packages
+          debhelper dpkg-dev fakeroot postgresql-server-dev-all strace)  # the last line: Debian packages
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,7 +7,8 @@
 # extension's install and upgrade scripts), then runs the end-to-end suite
 # against the installed /usr/bin/ipto-front and the installed extension.
 #
-# Needs root, or sudo without a password (else it is skipped: exit 77).
+# Runs as root: under sudo without a password if need be (else it is
+# skipped: exit 77).
 # The packages stay installed: removing them would take the extension's files
 # out of PostgreSQL's directories (`cmake --install build` puts them back).
 # Installing over files that `cmake --install build` put there is fine: dpkg
@@ -18,15 +19,14 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 IPTO_SOURCE_DIR=${IPTO_SOURCE_DIR:-$(dirname "$here")}
 
-if [ "$(id -u)" = 0 ]; then
-    SUDO=()
-elif sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-else
+if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then
+        exec sudo -n -E "$0" "$@"
+    fi
     echo "run-packages.sh: skipped: installing packages needs root or sudo without a password"
     exit 77
 fi
-as_root() { "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive "$@"; }
+as_root() { env DEBIAN_FRONTEND=noninteractive "$@"; }
 
 start=$(date +%s)
 step() { echo "== [$(( $(date +%s) - start ))s] $*"; }
@@ -61,6 +61,7 @@ trap cleanup EXIT
 step "copying the committed tree"
 src=$work/ipto
 mkdir "$src"
+git() { command git -c safe.directory="$IPTO_SOURCE_DIR" "$@"; }  # run by root in another's clone
 if ! git -C "$IPTO_SOURCE_DIR" rev-parse --verify -q HEAD >/dev/null; then
     echo "run-packages.sh: $IPTO_SOURCE_DIR is not a git checkout with a commit; this suite builds HEAD" >&2
     exit 1
@@ -170,56 +171,133 @@ done
 
 # The install and upgrade scripts, from the package's own files: every
 # version installs, and updates to the default one.
+# What follows loads the extension from PostgreSQL's directories, which
+# `cmake --install` (from any tree on this machine) also writes: say so if
+# the package's files are no longer there, rather than test something else.
+extension_intact() {
+    local changed
+    changed=$(dpkg --verify postgresql-15-ipto)
+    [ -z "$changed" ] && return 0
+    echo "FAIL: the extension's files are no longer the package's (written over since the installation," \
+         "e.g. by cmake --install); what follows would not test the package:"
+    echo "$changed"
+    return 1
+}
+
 step "creating and updating the extension from the packaged scripts"
+extension_intact || exit 1
 source "$src/scripts/pg-cluster.sh"
 pgdir=$work/pg
 cluster_init "$pgdir"
 port=$(free_port)
 cluster_start "$pgdir" "$port"
-for f in "$extdir"/ipto--*.sql; do
+for f in $(dpkg -L postgresql-15-ipto | grep '/extension/ipto--.*\.sql$'); do
     v=$(basename "$f" .sql); v=${v#ipto--}
     case $v in *--*) continue ;; esac  # an upgrade script
     db=ipto_from_${v//./_}
     cluster_psql "$pgdir" "$port" -q -d postgres -c "CREATE DATABASE $db" >/dev/null
+    reached=$(cluster_psql "$pgdir" "$port" -q -d "$db" -At -c "SET client_min_messages = warning" \
+        -c "CREATE EXTENSION ipto VERSION '$v'" -c "ALTER EXTENSION ipto UPDATE" \
+        -c "SELECT extversion FROM pg_extension WHERE extname = 'ipto'" 2>&1) || true
     check "CREATE EXTENSION ipto VERSION '$v', then ALTER EXTENSION ipto UPDATE reaches $default_version" \
-        test "$(cluster_psql "$pgdir" "$port" -q -d "$db" -At \
-            -c "SET client_min_messages = warning" -c "CREATE EXTENSION ipto VERSION '$v'" -c "ALTER EXTENSION ipto UPDATE" \
-            -c "SELECT extversion FROM pg_extension WHERE extname = 'ipto'" 2>&1)" = "$default_version"
+        test "$reached" = "$default_version"
+    [ "$reached" = "$default_version" ] || echo "$reached"
 done
 
 # The installed front as the unit runs it: as ipto_front, with the packaged
-# env file (read here by the shell; only the address and the database differ).
+# env file (read here by the shell; only the address and the database
+# differ), under strace when there is one, to check that every system call it
+# makes passes the unit's SystemCallFilter=.
 step "the installed front as the service user, with $env_file"
+db=ipto_from_${default_version//./_}
 password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-cluster_psql "$pgdir" "$port" -q -d "ipto_from_${default_version//./_}" \
+cluster_psql "$pgdir" "$port" -q -d "$db" \
     -c "CREATE ROLE ipto_front LOGIN PASSWORD '$password' IN ROLE ipto_api" >/dev/null
+tenant=$(cluster_psql "$pgdir" "$port" -q -At -d "$db" -c "SELECT ipto.create_tenant('packages suite')")
+key=$(cluster_psql "$pgdir" "$port" -q -At -d "$db" \
+    -c "SELECT ipto.create_api_key('$tenant', 'packages suite', ARRAY['datasets:read', 'datasets:write'])")
+tracer=()
+if command -v strace >/dev/null; then
+    install -o ipto_front -m 600 /dev/null "$work/front.strace"
+    tracer=(strace -f -qq -c -o "$work/front.strace")
+else
+    echo "note: no strace here; the system call filter is not checked"
+fi
 (
     set -a
     # shellcheck disable=SC1090
     . "$env_file"
     set +a
     IPTO_LISTEN=127.0.0.1:0
-    IPTO_DATABASE_URL="host=127.0.0.1 port=$port dbname=ipto_from_${default_version//./_} user=ipto_front password=$password"
-    exec setpriv --reuid=ipto_front --regid=ipto_front --init-groups -- /usr/bin/ipto-front
+    IPTO_DATABASE_URL="host=127.0.0.1 port=$port dbname=$db user=ipto_front password=$password"
+    exec setpriv --reuid=ipto_front --regid=ipto_front --init-groups -- "${tracer[@]}" /usr/bin/ipto-front
 ) >"$work/front.stdout" 2>"$work/front.stderr" &
-front=$!
+launcher=$!
 front_port=
 for _ in $(seq 100); do
     front_port=$(sed -n 's/.*"event":"listening".*"port":"\([0-9]*\)".*/\1/p' "$work/front.stderr")
-    [ -n "$front_port" ] || ! kill -0 "$front" 2>/dev/null && break
+    [ -n "$front_port" ] || ! kill -0 "$launcher" 2>/dev/null && break
     sleep 0.1
 done
+front=$launcher
+[ ${#tracer[@]} = 0 ] || front=$(ps -o pid= --ppid "$launcher" | tr -d ' ')
 check "the front runs as ipto_front" test "$(ps -o user= -p "$front" 2>/dev/null || true)" = ipto_front
 check "the front listens" test -n "$front_port"
 if [ -n "$front_port" ]; then
-    check "GET /readyz answers 200 (the packaged extension, through the front)" \
-        test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$front_port/readyz")" = 200
+    url=http://127.0.0.1:$front_port
+    status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+    check "GET /readyz answers 200 (the packaged extension, through the front)" test "$(status "$url/readyz")" = 200
+    check "GET /metrics answers 200" test "$(status "$url/metrics")" = 200
+    check "POST /v1/datasets (gzip body) answers 201" test "$(printf '{"name": "packaged"}' | gzip |
+        status -X POST "$url/v1/datasets" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
+            -H 'Content-Encoding: gzip' --data-binary @-)" = 201
+    check "GET /v1/datasets answers 200" test "$(status "$url/v1/datasets?limit=5" -H "X-API-Key: $key")" = 200
 fi
 kill -TERM "$front" 2>/dev/null || true
 front_status=0
-wait "$front" || front_status=$?
+wait "$launcher" || front_status=$?
 check "the front exits 0 on SIGTERM" test "$front_status" = 0
 [ "$front_status" = 0 ] || tail -n 20 "$work/front.stderr"
+if [ ${#tracer[@]} != 0 ]; then
+    check "every system call the front made passes the unit's SystemCallFilter=" \
+        python3 - "$unit" "$work/front.strace" <<'PY'
+import re, subprocess, sys
+
+def expand(name):
+    if not name.startswith("@"):
+        return {name}
+    out = subprocess.run(["systemd-analyze", "syscall-filter", name], capture_output=True, text=True,
+                         check=True).stdout
+    names = set()
+    for line in out.splitlines()[1:]:
+        word = line.strip()
+        if word and not word.startswith("#"):
+            names |= expand(word)
+    return names
+
+allowed = None
+for line in open(sys.argv[1]):
+    m = re.match(r"SystemCallFilter=(~?)(.*)", line.strip())
+    if m:
+        names = set().union(*(expand(n) for n in m.group(2).split()))
+        if m.group(1):
+            if allowed is None:
+                sys.exit("a deny-list filter: nothing to check against")
+            allowed -= names
+        else:
+            allowed = (allowed or set()) | names
+used = set()
+for line in open(sys.argv[2]):
+    fields = line.split()
+    if fields and re.match(r"^[0-9.]+$", fields[0]) and fields[-1] != "total":
+        used.add(fields[-1])
+if not used:
+    sys.exit("strace recorded no system call")
+refused = sorted(used - allowed)
+print("  %d system calls made, all allowed" % len(used) if not refused else "  refused: " + " ".join(refused))
+sys.exit(1 if refused else 0)
+PY
+fi
 cluster_stop "$pgdir"
 
 if [ "$failures" != 0 ]; then
@@ -230,14 +308,10 @@ fi
 # 3. The end-to-end suite (the committed one) against the installed front and
 # extension: no build tree involved.
 step "end-to-end suite against /usr/bin/ipto-front and the packaged extension"
+extension_intact || exit 1
 e2e_status=0
 IPTO_FRONT_BINARY=/usr/bin/ipto-front IPTO_SOURCE_DIR=$src IPTO_BUILD_DIR=$work/no-build-tree \
     "$src/tests/run-e2e.sh" "$@" || e2e_status=$?
-# Something else (`cmake --install build` from another tree) may have written
-# over the extension meanwhile; then the suite did not test the package's.
-if [ -n "$(dpkg --verify postgresql-15-ipto)" ]; then
-    echo "WARNING: the extension's files changed during the end-to-end suite:"
-    dpkg --verify postgresql-15-ipto
-fi
+extension_intact || e2e_status=1
 step "done"
 exit $e2e_status
