@@ -17,6 +17,7 @@ constexpr ErrorInfo kErrors[] = {
     {ErrorKind::bad_request, "IP400", "bad_request", 400},
     {ErrorKind::ambiguous_credentials, "IP4A0", "ambiguous_credentials", 400},
     {ErrorKind::conflict, "IP4X9", "conflict", 409},
+    {ErrorKind::precondition_failed, "IP412", "precondition_failed", 412},
     {ErrorKind::internal, "IP500", "internal_error", 500},
 };
 

@@ -25,6 +25,7 @@ enum class ErrorKind {
                            // awaiting its purge in ipto.deleted_datasets (raised by
                            // the insert trigger, extension/tallies.cpp). Granting
                            // twice is no error.
+    precondition_failed,   // 412 precondition_failed (If-Match, or the expected version, did not match)
     internal,              // 500 internal_error (never shows internals)
 };
 

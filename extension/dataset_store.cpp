@@ -2,6 +2,7 @@
 
 #include "cursor.hpp"
 #include "errors.hpp"
+#include "etag.hpp"
 #include "ids.hpp"
 #include "random.hpp"
 #include "spi.hpp"
@@ -85,6 +86,27 @@ std::string cursor_context(const std::string& tenant_id, const ListQuery& q) {
         c += f->value_or("\x1e");
     }
     return c;
+}
+
+// Locks the owned dataset row and checks what the write expects of it.
+// Runs inside the caller's SPI connection, before the write.
+void check_precondition(const std::string& tenant_id, std::string_view dataset_id, const Precondition& expected) {
+    static spi::Statement lock("SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR UPDATE",
+                               {TEXTOID, TEXTOID});
+    static spi::Statement current(DATASETS_FROM("ipto.datasets") "WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+                                  {TEXTOID, TEXTOID});
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    if (spi::execute(lock, p).rows() == 0) refuse_non_owner(tenant_id, dataset_id);
+    DatasetRecord d = record(spi::execute(current, p), 0);
+    if (expected.if_match && !entity_tag_matches(*expected.if_match, entity_tag(dataset_json(d)), TagComparison::strong)) {
+        throw Error(ErrorKind::precondition_failed, "dataset " + d.dataset_id + " has changed since that entity tag",
+                    "If-Match", "read the dataset again and send its current ETag");
+    }
+    if (expected.updated_at_us && *expected.updated_at_us != d.updated_at_us) {
+        throw Error(ErrorKind::precondition_failed, "dataset " + d.dataset_id + " has changed since that version",
+                    "expected_updated_at", "read the dataset again and pass its current updated_at");
+    }
 }
 
 }  // namespace
@@ -225,7 +247,8 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
     return out;
 }
 
-DatasetRecord update_dataset(const std::string& tenant_id, std::string_view dataset_id, const DatasetFields& f) {
+DatasetRecord update_dataset(const std::string& tenant_id, std::string_view dataset_id, const DatasetFields& f,
+                             const Precondition& expected) {
     if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
     // updated_at moves only when a value really changes.
 #define NEW_VALUES                                                                                        \
@@ -243,6 +266,7 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
     static spi::Statement owned(DATASETS_FROM("ipto.datasets") "WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                 {TEXTOID, TEXTOID});
     spi::Connection spi;
+    if (expected.any()) check_precondition(tenant_id, dataset_id, expected);
     spi::Params p;
     p.text(tenant_id).text(dataset_id);
     spi::Result r;
@@ -261,7 +285,7 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
     return d;
 }
 
-void delete_dataset(const std::string& tenant_id, std::string_view dataset_id) {
+void delete_dataset(const std::string& tenant_id, std::string_view dataset_id, const Precondition& expected) {
     if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
     // Grants and idempotency records go with it (foreign keys); its
     // objects, index entries and metadata are purged after the response
@@ -269,6 +293,7 @@ void delete_dataset(const std::string& tenant_id, std::string_view dataset_id) {
     static spi::Statement remove("DELETE FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                  {TEXTOID, TEXTOID});
     spi::Connection spi;
+    if (expected.any()) check_precondition(tenant_id, dataset_id, expected);
     spi::Params p;
     p.text(tenant_id).text(dataset_id);
     if (spi::execute(remove, p).rows() == 0) refuse_non_owner(tenant_id, dataset_id);

@@ -35,10 +35,22 @@ void require_tenant(const std::string& tenant_id);
 DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& fields);
 DatasetRecord get_dataset(const std::string& tenant_id, std::string_view dataset_id);
 DatasetPage list_datasets(const std::string& tenant_id, ListQuery query);
+// What a write expects of the dataset it changes, checked under the row's
+// lock in the write's own transaction (so two writers that expect the same
+// state cannot both succeed): an If-Match field value (entity tags of the
+// dataset's JSON, or `*`), and/or the updated_at the caller last saw.
+// Unmet: precondition_failed.
+struct Precondition {
+    std::optional<std::string> if_match;
+    std::optional<std::int64_t> updated_at_us;
+    bool any() const { return if_match || updated_at_us; }
+};
+
 // `changes` validated (BodyPurpose::update). Not the owner: forbidden if the
 // tenant can see it, else not_found.
-DatasetRecord update_dataset(const std::string& tenant_id, std::string_view dataset_id, const DatasetFields& changes);
-void delete_dataset(const std::string& tenant_id, std::string_view dataset_id);
+DatasetRecord update_dataset(const std::string& tenant_id, std::string_view dataset_id, const DatasetFields& changes,
+                             const Precondition& expected = {});
+void delete_dataset(const std::string& tenant_id, std::string_view dataset_id, const Precondition& expected = {});
 
 // Throws unless the tenant owns the dataset: forbidden if it can see it,
 // not_found if it cannot. Locks the dataset row (FOR KEY SHARE) for the

@@ -67,11 +67,15 @@ IPTO_FUNCTION(ipto_update_dataset) {
     auto changes = sql::arg_jsonb_text(fcinfo, 2);
     if (!changes) throw Error(ErrorKind::validation, "changes must not be null", "changes", "pass a jsonb object, e.g. '{\"name\": \"…\"}'");
     DatasetFields f = parse_dataset_body(*changes, BodyPurpose::update);
-    return sql::dataset_tuple(fcinfo, store::update_dataset(tenant, id, f));
+    store::Precondition expected;
+    expected.updated_at_us = sql::arg_timestamp_us(fcinfo, 3);
+    return sql::dataset_tuple(fcinfo, store::update_dataset(tenant, id, f, expected));
 }
 
 IPTO_FUNCTION(ipto_delete_dataset) {
     std::string tenant = tenant_arg(fcinfo);
-    store::delete_dataset(tenant, sql::arg_text_required(fcinfo, 1, "dataset_id"));
+    store::Precondition expected;
+    expected.updated_at_us = sql::arg_timestamp_us(fcinfo, 2);
+    store::delete_dataset(tenant, sql::arg_text_required(fcinfo, 1, "dataset_id"), expected);
     return sql::void_datum();
 }

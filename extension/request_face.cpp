@@ -137,13 +137,17 @@ IPTO_FUNCTION(ipto_api_update_dataset) {
     auto who = principal(fcinfo, kScopeWrite);
     std::string id = sql::arg_text(fcinfo, 3).value_or("");
     DatasetFields changes = parse_dataset_body(body_arg(fcinfo, 4), BodyPurpose::update);
-    DatasetRecord d = store::update_dataset(who.tenant_id, id, changes);
+    store::Precondition expected;
+    expected.if_match = sql::arg_text_if_declared(fcinfo, 5);
+    DatasetRecord d = store::update_dataset(who.tenant_id, id, changes, expected);
     return answer(fcinfo, who, d.dataset_id, dataset_json(d));
 }
 
 IPTO_FUNCTION(ipto_api_delete_dataset) {
     auto who = principal(fcinfo, kScopeWrite);
     std::string id = sql::arg_text(fcinfo, 3).value_or("");
-    store::delete_dataset(who.tenant_id, id);
+    store::Precondition expected;
+    expected.if_match = sql::arg_text_if_declared(fcinfo, 4);
+    store::delete_dataset(who.tenant_id, id, expected);
     return answer(fcinfo, who, id, "{}");
 }

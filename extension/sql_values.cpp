@@ -31,6 +31,16 @@ std::optional<std::int64_t> arg_int64(FunctionCallInfo fcinfo, int n) {
     return PG_GETARG_INT64(n);
 }
 
+std::optional<std::int64_t> arg_timestamp_us(FunctionCallInfo fcinfo, int n) {
+    if (PG_NARGS() <= n || PG_ARGISNULL(n)) return std::nullopt;
+    return DatumGetTimestampTz(PG_GETARG_DATUM(n)) + spi::kPgEpochUnixUs;
+}
+
+std::optional<std::string> arg_text_if_declared(FunctionCallInfo fcinfo, int n) {
+    if (PG_NARGS() <= n) return std::nullopt;
+    return arg_text(fcinfo, n);
+}
+
 std::optional<std::vector<std::string>> arg_text_array(FunctionCallInfo fcinfo, int n) {
     if (PG_ARGISNULL(n)) return std::nullopt;
     Datum d = PG_GETARG_DATUM(n);

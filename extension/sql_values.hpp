@@ -15,6 +15,11 @@ std::optional<std::string> arg_text(FunctionCallInfo fcinfo, int n);
 // A NULL is a validation error naming `field`.
 std::string arg_text_required(FunctionCallInfo fcinfo, int n, const char* field);
 std::optional<std::int64_t> arg_int64(FunctionCallInfo fcinfo, int n);
+// A timestamptz argument in microseconds since 1970; nullopt for NULL or
+// when the call has fewer than n + 1 arguments (an older signature).
+std::optional<std::int64_t> arg_timestamp_us(FunctionCallInfo fcinfo, int n);
+// The same for text.
+std::optional<std::string> arg_text_if_declared(FunctionCallInfo fcinfo, int n);
 std::optional<std::vector<std::string>> arg_text_array(FunctionCallInfo fcinfo, int n);
 std::optional<std::string> arg_jsonb_text(FunctionCallInfo fcinfo, int n);
 

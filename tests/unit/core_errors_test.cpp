@@ -34,6 +34,7 @@ const std::vector<Expected> kAllKinds = {
     {ErrorKind::bad_request, "bad_request", 400},
     {ErrorKind::ambiguous_credentials, "ambiguous_credentials", 400},
     {ErrorKind::conflict, "conflict", 409},
+    {ErrorKind::precondition_failed, "precondition_failed", 412},
     {ErrorKind::internal, "internal_error", 500},
 };
 
