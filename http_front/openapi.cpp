@@ -4,6 +4,12 @@ namespace ipto::front {
 namespace {
 
 // JSON, written by hand: a raw string keeps it readable and diffable.
+// Written for generated clients (tests/e2e/test_typed_client.py compiles one
+// under tsc --strict): a request body's media type is stated by requestBody
+// alone, never as a Content-Type header parameter (OpenAPI 3.1 ignores one,
+// generators make every call pass it); request schemas state defaults in
+// words, never with the default keyword (openapi-typescript reads a default
+// as "always present" and would make every create send every field).
 constexpr std::string_view kDocument = R"json({
   "openapi": "3.1.0",
   "info": {
@@ -37,11 +43,11 @@ constexpr std::string_view kDocument = R"json({
         "summary": "Create Dataset",
         "description": "Create a new dataset within the authenticated tenant. Scope: datasets:write. With an Idempotency-Key, the same key and body from the same tenant within 24 hours returns the first response; the same key with another body is a 409.",
         "parameters": [
-          {"$ref": "#/components/parameters/IdempotencyKey"},
-          {"$ref": "#/components/parameters/ContentTypeJson"}
+          {"$ref": "#/components/parameters/IdempotencyKey"}
         ],
         "requestBody": {
           "required": true,
+          "description": "The media type is application/json (a charset parameter, if any, must be utf-8); anything else is a 415.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetCreate"}}}
         },
         "responses": {
@@ -119,9 +125,9 @@ constexpr std::string_view kDocument = R"json({
         "operationId": "updateDataset",
         "summary": "Update Dataset",
         "description": "Update mutable fields; only the fields in the body change ({} changes nothing and returns the dataset). Scope: datasets:write. A tenant that sees but does not own the dataset gets 403 forbidden; one that cannot see it, 404.",
-        "parameters": [{"$ref": "#/components/parameters/ContentTypeJson"}],
         "requestBody": {
           "required": true,
+          "description": "The media type is application/json (a charset parameter, if any, must be utf-8); anything else is a 415.",
           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetUpdate"}}}
         },
         "responses": {
@@ -230,8 +236,7 @@ constexpr std::string_view kDocument = R"json({
       "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "X-API-Key: ipto_{prefix}_{secret}. Sending both headers is a 400 ambiguous_credentials."}
     },
     "parameters": {
-      "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": false, "description": "Makes a create safe to retry: the same key and body within 24 hours returns the first response.", "schema": {"type": "string"}},
-      "ContentTypeJson": {"name": "Content-Type", "in": "header", "required": true, "description": "application/json (a charset parameter, if any, must be utf-8); anything else is a 415.", "schema": {"type": "string"}}
+      "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": false, "description": "Makes a create safe to retry: the same key and body within 24 hours returns the first response.", "schema": {"type": "string"}}
     },
     "headers": {
       "XRequestId": {"description": "The request's id, as in the body's request_id.", "schema": {"type": "string", "pattern": "^req_[0-9a-f]{12}$"}},
@@ -273,14 +278,14 @@ constexpr std::string_view kDocument = R"json({
         "type": "object",
         "additionalProperties": false,
         "required": ["name"],
-        "description": "A field of the wrong type, a value outside its set, an unknown field or a read-only field is a 422 naming the field.",
+        "description": "Only name is required; the server fills in an absent field with its default (each property's description says which; the created dataset shows it). A field of the wrong type, a value outside its set, an unknown field or a read-only field is a 422 naming the field.",
         "properties": {
           "name": {"type": "string", "minLength": 1, "maxLength": 200, "description": "1 to 200 characters after trimming; no control characters."},
-          "description": {"type": ["string", "null"], "maxLength": 2000},
-          "source_modality": {"$ref": "#/components/schemas/SourceModality", "default": "document"},
-          "monetization_mode": {"$ref": "#/components/schemas/MonetizationMode", "default": "open"},
-          "pricing_model": {"$ref": "#/components/schemas/PricingModel", "default": "demand_curve"},
-          "visibility": {"$ref": "#/components/schemas/Visibility", "default": "private"}
+          "description": {"type": ["string", "null"], "maxLength": 2000, "description": "Optional; when absent, null."},
+          "source_modality": {"$ref": "#/components/schemas/SourceModality", "description": "Optional; when absent, document."},
+          "monetization_mode": {"$ref": "#/components/schemas/MonetizationMode", "description": "Optional; when absent, open."},
+          "pricing_model": {"$ref": "#/components/schemas/PricingModel", "description": "Optional; when absent, demand_curve."},
+          "visibility": {"$ref": "#/components/schemas/Visibility", "description": "Optional; when absent, private."}
         }
       },
       "DatasetUpdate": {

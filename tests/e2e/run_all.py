@@ -31,6 +31,7 @@ MODULES = [
     "test_operations",
     "test_security",
     "test_server",
+    "test_typed_client",
     "test_outage",
     "test_front_killed",
     "test_slowloris",

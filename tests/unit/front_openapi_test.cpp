@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cctype>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "openapi.hpp"
 #include "router.hpp"
@@ -116,6 +120,55 @@ TEST_F(FrontOpenApi, ErrorEnvelopeSchema) {
     const auto& error = doc["components"]["schemas"]["Error"];
     EXPECT_TRUE(error["properties"].HasMember("field"));
     EXPECT_EQ(error["required"].Size(), 2u);  // field only where one is at fault
+}
+
+// What generated clients need to accept the natural calls (see openapi.cpp):
+// no Content-Type header parameter (a body's media type is requestBody's),
+// and no default keyword in a request schema (openapi-typescript would make
+// the property required), while the defaults are still stated.
+TEST_F(FrontOpenApi, FitForGeneratedClients) {
+    const auto& paths = doc["paths"];
+    for (auto p = paths.MemberBegin(); p != paths.MemberEnd(); ++p) {
+        for (auto op = p->value.MemberBegin(); op != p->value.MemberEnd(); ++op) {
+            const rapidjson::Value& holder = std::string(op->name.GetString()) == "parameters" ? p->value : op->value;
+            if (!holder.IsObject() || !holder.HasMember("parameters")) continue;
+            for (const auto& param : holder["parameters"].GetArray()) {
+                const rapidjson::Value* resolved = resolve(param);
+                ASSERT_NE(resolved, nullptr);
+                std::string in = (*resolved)["in"].GetString(), name = (*resolved)["name"].GetString();
+                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                EXPECT_FALSE(in == "header" && (name == "content-type" || name == "accept"))
+                    << p->name.GetString() << " " << op->name.GetString() << " declares " << name;
+            }
+        }
+        for (const char* method : {"post", "patch"}) {
+            if (!p->value.HasMember(method)) continue;
+            const auto& body = p->value[method]["requestBody"];
+            EXPECT_TRUE(body["content"].HasMember("application/json")) << p->name.GetString() << " " << method;
+            EXPECT_NE(std::string(body["description"].GetString()).find("415"), std::string::npos);
+        }
+    }
+    std::function<void(const rapidjson::Value&, const std::string&)> no_default = [&](const rapidjson::Value& v,
+                                                                                     const std::string& where) {
+        if (v.IsObject()) {
+            EXPECT_FALSE(v.HasMember("default")) << where;
+            for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) no_default(it->value, where + "." + it->name.GetString());
+        } else if (v.IsArray()) {
+            for (const auto& item : v.GetArray()) no_default(item, where);
+        }
+    };
+    const auto& schemas = doc["components"]["schemas"];
+    no_default(schemas["DatasetCreate"], "DatasetCreate");
+    no_default(schemas["DatasetUpdate"], "DatasetUpdate");
+    std::vector<std::string> required;
+    for (const auto& r : schemas["DatasetCreate"]["required"].GetArray()) required.emplace_back(r.GetString());
+    EXPECT_EQ(required, std::vector<std::string>{"name"});
+    const auto& props = schemas["DatasetCreate"]["properties"];
+    for (auto [field, value] : {std::pair{"source_modality", "document"}, {"monetization_mode", "open"},
+                                {"pricing_model", "demand_curve"}, {"visibility", "private"}}) {
+        std::string text = props[field]["description"].GetString();
+        EXPECT_NE(text.find(std::string("when absent, ") + value + "."), std::string::npos) << field << ": " << text;
+    }
 }
 
 TEST_F(FrontOpenApi, ListParameters) {
