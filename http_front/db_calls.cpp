@@ -17,9 +17,9 @@ constexpr Statement kStatements[] = {
     {Operation::get_dataset, "ipto_get_dataset",
      "SELECT tenant_id, resource_id, data FROM ipto.api_get_dataset($1, $2, $3, $4)", 4},
     {Operation::update_dataset, "ipto_update_dataset",
-     "SELECT tenant_id, resource_id, data FROM ipto.api_update_dataset($1, $2, $3, $4, $5)", 5},
+     "SELECT tenant_id, resource_id, data FROM ipto.api_update_dataset($1, $2, $3, $4, $5, $6)", 6},
     {Operation::delete_dataset, "ipto_delete_dataset",
-     "SELECT tenant_id, resource_id, data FROM ipto.api_delete_dataset($1, $2, $3, $4)", 4},
+     "SELECT tenant_id, resource_id, data FROM ipto.api_delete_dataset($1, $2, $3, $4, $5)", 5},
 };
 
 struct ResultDeleter {

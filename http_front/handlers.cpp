@@ -5,6 +5,7 @@
 #include "credentials.hpp"
 #include "envelope.hpp"
 #include "error_map.hpp"
+#include "etag.hpp"
 #include "json_text.hpp"
 #include "log.hpp"
 #include "media_type.hpp"
@@ -28,6 +29,16 @@ bool takes_body(Operation op) { return op == Operation::create_dataset || op == 
 
 bool names_dataset(Operation op) {
     return op == Operation::get_dataset || op == Operation::update_dataset || op == Operation::delete_dataset;
+}
+
+// A list-valued header sent on several lines is one list (RFC 9110 §5.3).
+std::optional<std::string> joined_header(const HttpRequest& request, std::string_view name) {
+    std::optional<std::string> out;
+    for (const auto& [k, v] : request.headers) {
+        if (!iequals(k, name)) continue;
+        out = out ? *out + ", " + v : v;
+    }
+    return out;
 }
 
 }  // namespace
@@ -54,6 +65,14 @@ void Handlers::set_json(Outcome& out, int status, std::string body) const {
     out.response.status = status;
     out.response.content_type = "application/json; charset=utf-8";
     out.response.body = std::move(body);
+}
+
+void Handlers::set_not_modified(Outcome& out, std::size_t representation_length) const {
+    // No content; Content-Length, if sent, must be that of the 200 (RFC 9110 §8.6).
+    out.response.status = 304;
+    out.response.content_type.clear();
+    out.response.body.clear();
+    out.response.headers.emplace_back("Content-Length", std::to_string(representation_length));
 }
 
 void Handlers::set_error(Outcome& out, const ApiError& error) const {
@@ -190,6 +209,14 @@ void Handlers::handle_api(const HttpRequest& request, Operation op, const std::s
         return;
     }
 
+    // Conditional writes: If-Match goes to the database, which checks it
+    // under the row's lock in the write's own transaction.
+    std::optional<std::string> if_match = joined_header(request, "If-Match");
+    if (if_match && !is_screened_json_text(*if_match)) {
+        set_error(out, front_error(FrontError::bad_request, "the If-Match header must be text", "If-Match"));
+        return;
+    }
+
     CallParams params{credential.kind, credential.public_part, credential.digest};
     switch (op) {
         case Operation::create_dataset: {
@@ -219,12 +246,16 @@ void Handlers::handle_api(const HttpRequest& request, Operation op, const std::s
             params.push_back(list.owner);
             break;
         case Operation::get_dataset:
+            params.emplace_back(dataset_id);
+            break;
         case Operation::delete_dataset:
             params.emplace_back(dataset_id);
+            params.push_back(if_match);
             break;
         case Operation::update_dataset:
             params.emplace_back(dataset_id);
             params.emplace_back(request.body);
+            params.push_back(if_match);
             break;
         default:
             set_error(out, front_error(FrontError::internal));
@@ -238,7 +269,25 @@ void Handlers::handle_api(const HttpRequest& request, Operation op, const std::s
     }
     const CallRow& row = *result.row;
     out.tenant = row.tenant_id;
-    out.response.headers.emplace_back("Cache-Control", "no-store");
+    if (op == Operation::list_datasets || op == Operation::delete_dataset) {
+        out.response.headers.emplace_back("Cache-Control", "no-store");
+    } else {
+        // One dataset: a strong validator of exactly this representation.
+        std::string tag = entity_tag(row.data);
+        out.response.headers.emplace_back("ETag", tag);
+        if (op == Operation::get_dataset) {
+            // Caches may keep it but must revalidate: If-None-Match, then 304.
+            out.response.headers.emplace_back("Cache-Control", "private, no-cache");
+            auto none_match = joined_header(request, "If-None-Match");
+            if (none_match && entity_tag_matches(*none_match, tag, TagComparison::weak)) {
+                std::string would_be = success_envelope(row.data, out.request_id, current_timestamp());
+                set_not_modified(out, would_be.size());
+                return;
+            }
+        } else {
+            out.response.headers.emplace_back("Cache-Control", "no-store");
+        }
+    }
     if (op == Operation::create_dataset) {
         if (row.resource_id) out.response.headers.emplace_back("Location", "/v1/datasets/" + *row.resource_id);
         set_json(out, 201, success_envelope(row.data, out.request_id, current_timestamp()));

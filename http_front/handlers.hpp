@@ -45,6 +45,7 @@ private:
     bool screen(const HttpRequest& request, const RouteMatch& m, Outcome& out) const;
     void set_error(Outcome& out, const ApiError& error) const;
     void set_json(Outcome& out, int status, std::string body) const;
+    void set_not_modified(Outcome& out, std::size_t representation_length) const;
 
     Backend& backend_;
     const Metrics& metrics_;

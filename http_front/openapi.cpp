@@ -55,6 +55,7 @@ constexpr std::string_view kDocument = R"json({
             "description": "Created.",
             "headers": {
               "Location": {"description": "/v1/datasets/{id} of the new dataset.", "schema": {"type": "string"}},
+              "ETag": {"$ref": "#/components/headers/ETag"},
               "X-Request-Id": {"$ref": "#/components/headers/XRequestId"}
             },
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetEnvelope"}}}
@@ -105,12 +106,19 @@ constexpr std::string_view kDocument = R"json({
         "tags": ["Datasets"],
         "operationId": "getDataset",
         "summary": "Get Dataset",
-        "description": "Retrieve a dataset visible to the authenticated tenant (else 404). Scope: datasets:read.",
+        "description": "Retrieve a dataset visible to the authenticated tenant (else 404, whatever the conditional headers). Scope: datasets:read. With If-None-Match holding its current ETag (or *), a 304 without content.",
+        "parameters": [
+          {"$ref": "#/components/parameters/IfNoneMatch"}
+        ],
         "responses": {
           "200": {
             "description": "The dataset.",
-            "headers": {"X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}, "X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetEnvelope"}}}
+          },
+          "304": {
+            "description": "Not modified: If-None-Match matched the dataset's current ETag. No content.",
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}, "X-Request-Id": {"$ref": "#/components/headers/XRequestId"}}
           },
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -124,7 +132,10 @@ constexpr std::string_view kDocument = R"json({
         "tags": ["Datasets"],
         "operationId": "updateDataset",
         "summary": "Update Dataset",
-        "description": "Update mutable fields; only the fields in the body change ({} changes nothing and returns the dataset). Scope: datasets:write. A tenant that sees but does not own the dataset gets 403 forbidden; one that cannot see it, 404.",
+        "description": "Update mutable fields; only the fields in the body change ({} changes nothing and returns the dataset). Scope: datasets:write. A tenant that sees but does not own the dataset gets 403 forbidden; one that cannot see it, 404. With If-Match, the update happens only if the dataset's current ETag matches (checked in the update's own transaction), else 412.",
+        "parameters": [
+          {"$ref": "#/components/parameters/IfMatch"}
+        ],
         "requestBody": {
           "required": true,
           "description": "The media type is application/json (a charset parameter, if any, must be utf-8); anything else is a 415.",
@@ -133,13 +144,14 @@ constexpr std::string_view kDocument = R"json({
         "responses": {
           "200": {
             "description": "The updated dataset.",
-            "headers": {"X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}, "X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DatasetEnvelope"}}}
           },
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
+          "412": {"$ref": "#/components/responses/PreconditionFailed"},
           "413": {"$ref": "#/components/responses/PayloadTooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationError"},
@@ -151,7 +163,10 @@ constexpr std::string_view kDocument = R"json({
         "tags": ["Datasets"],
         "operationId": "deleteDataset",
         "summary": "Delete Dataset",
-        "description": "Delete a dataset and all of its objects, index entries, metadata and grants. Irreversible. Scope: datasets:write. A tenant that sees but does not own the dataset gets 403 forbidden; one that cannot see it, 404.",
+        "description": "Delete a dataset and all of its objects, index entries, metadata and grants. Irreversible. Scope: datasets:write. A tenant that sees but does not own the dataset gets 403 forbidden; one that cannot see it, 404. With If-Match, the delete happens only if the dataset's current ETag matches (checked in the delete's own transaction), else 412.",
+        "parameters": [
+          {"$ref": "#/components/parameters/IfMatch"}
+        ],
         "responses": {
           "200": {
             "description": "Deleted; data is an empty object.",
@@ -162,6 +177,7 @@ constexpr std::string_view kDocument = R"json({
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
+          "412": {"$ref": "#/components/responses/PreconditionFailed"},
           "500": {"$ref": "#/components/responses/InternalError"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -236,10 +252,13 @@ constexpr std::string_view kDocument = R"json({
       "apiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "X-API-Key: ipto_{prefix}_{secret}. Sending both headers is a 400 ambiguous_credentials."}
     },
     "parameters": {
-      "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": false, "description": "Makes a create safe to retry: the same key and body within 24 hours returns the first response.", "schema": {"type": "string"}}
+      "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": false, "description": "Makes a create safe to retry: the same key and body within 24 hours returns the first response.", "schema": {"type": "string"}},
+      "IfNoneMatch": {"name": "If-None-Match", "in": "header", "required": false, "description": "ETags (or *): when one matches the dataset's current ETag (weak comparison), the answer is a 304 without content.", "schema": {"type": "string"}},
+      "IfMatch": {"name": "If-Match", "in": "header", "required": false, "description": "ETags (or *): the write happens only if one matches the dataset's current ETag (strong comparison), else 412 precondition_failed. Prevents lost updates.", "schema": {"type": "string"}}
     },
     "headers": {
       "XRequestId": {"description": "The request's id, as in the body's request_id.", "schema": {"type": "string", "pattern": "^req_[0-9a-f]{12}$"}},
+      "ETag": {"description": "A strong entity tag of the dataset: changes whenever any of its fields does, counters included.", "schema": {"type": "string", "pattern": "^\"[0-9a-f]{32}\"$"}},
       "WWWAuthenticate": {"description": "Bearer (no credential) or Bearer error=\"invalid_token\" (rejected credential).", "schema": {"type": "string"}},
       "Allow": {"description": "The methods the path supports.", "schema": {"type": "string"}},
       "RetryAfter": {"description": "Seconds to wait before retrying.", "schema": {"type": "string"}}
@@ -348,7 +367,7 @@ constexpr std::string_view kDocument = R"json({
         "additionalProperties": false,
         "required": ["code", "message"],
         "properties": {
-          "code": {"type": "string", "enum": ["invalid_json", "bad_request", "invalid_cursor", "ambiguous_credentials", "unauthenticated", "invalid_credentials", "insufficient_scope", "forbidden", "not_found", "method_not_allowed", "idempotency_conflict", "conflict", "payload_too_large", "uri_too_long", "unsupported_media_type", "range_not_satisfiable", "validation_error", "internal_error", "unavailable"]},
+          "code": {"type": "string", "enum": ["invalid_json", "bad_request", "invalid_cursor", "ambiguous_credentials", "unauthenticated", "invalid_credentials", "insufficient_scope", "forbidden", "not_found", "method_not_allowed", "idempotency_conflict", "conflict", "precondition_failed", "payload_too_large", "uri_too_long", "unsupported_media_type", "range_not_satisfiable", "validation_error", "internal_error", "unavailable"]},
           "message": {"type": "string", "description": "For a person: what was wrong and what is allowed."},
           "field": {"type": "string", "description": "The one field (or query parameter, or header) at fault; absent when there is none."}
         }
@@ -403,6 +422,11 @@ constexpr std::string_view kDocument = R"json({
       },
       "Conflict": {
         "description": "idempotency_conflict: the Idempotency-Key was used with another body.",
+        "headers": {"X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+      },
+      "PreconditionFailed": {
+        "description": "precondition_failed: If-Match did not match the dataset's current ETag; nothing was changed.",
         "headers": {"X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
       },

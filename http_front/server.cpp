@@ -93,7 +93,7 @@ void apply(const Outcome& o, httplib::Response& res, Clock::time_point start) {
     res.headers.clear();
     for (const auto& [k, v] : o.response.headers) res.set_header(k, v);
     res.set_header("X-Request-Id", o.request_id);  // also marks the response as ours
-    res.set_content(o.response.body, o.response.content_type);
+    if (!o.response.content_type.empty()) res.set_content(o.response.body, o.response.content_type);  // 304: none
     t_exchange.response = &res;
     t_exchange.start = start;
     t_exchange.request_id = o.request_id;

@@ -23,6 +23,7 @@ MODULES = [
     "test_isolation_property",
     "test_pagination",
     "test_idempotency",
+    "test_conditional",
     "test_counters",
     "test_purge",
     "test_front_errors",

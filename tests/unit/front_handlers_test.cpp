@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "error_map.hpp"
+#include "etag.hpp"
 #include "handlers.hpp"
 #include "sha256.hpp"
 
@@ -245,15 +246,49 @@ TEST_F(FrontHandlers, UpdateAndDeleteParams) {
     Outcome u = handlers.handle(with_json(authed("PATCH", "/v1/datasets/dset_a1b2c3d4e5f6"), "{}"));
     EXPECT_EQ(u.response.status, 200);
     EXPECT_EQ(backend.last_op, Operation::update_dataset);
-    ASSERT_EQ(backend.last_params.size(), 5u);
+    ASSERT_EQ(backend.last_params.size(), 6u);
     EXPECT_EQ(backend.last_params[3], "dset_a1b2c3d4e5f6");
     EXPECT_EQ(backend.last_params[4], "{}");
+    EXPECT_EQ(backend.last_params[5], std::nullopt);  // no If-Match: unconditional
     backend.next.row->data = "{}";
     Outcome d = handlers.handle(authed("DELETE", "/v1/datasets/dset_a1b2c3d4e5f6"));
     EXPECT_EQ(d.response.status, 200);
     EXPECT_EQ(backend.last_op, Operation::delete_dataset);
-    EXPECT_EQ(backend.last_params.size(), 4u);
+    ASSERT_EQ(backend.last_params.size(), 5u);
+    EXPECT_EQ(backend.last_params[4], std::nullopt);
     EXPECT_EQ(json(d)["data"].MemberCount(), 0u);
+}
+
+TEST_F(FrontHandlers, IfMatchGoesToTheDatabaseAsOneList) {
+    HttpRequest patch = with_json(authed("PATCH", "/v1/datasets/dset_a1b2c3d4e5f6"), "{}");
+    patch.headers.emplace_back("If-Match", "\"a\"");
+    patch.headers.emplace_back("if-match", "\"b\"");
+    handlers.handle(patch);
+    EXPECT_EQ(backend.last_params[5], "\"a\", \"b\"");
+    HttpRequest del = authed("DELETE", "/v1/datasets/dset_a1b2c3d4e5f6");
+    del.headers.emplace_back("If-Match", "*");
+    handlers.handle(del);
+    EXPECT_EQ(backend.last_params[4], "*");
+}
+
+TEST_F(FrontHandlers, OneDatasetCarriesItsEntityTagAndIfNoneMatchGives304) {
+    backend.next.row->data = "{\"dataset_id\":\"dset_a1b2c3d4e5f6\"}";
+    Outcome got = handlers.handle(authed("GET", "/v1/datasets/dset_a1b2c3d4e5f6"));
+    ASSERT_EQ(got.response.status, 200);
+    std::string tag;
+    for (const auto& [k, v] : got.response.headers) {
+        if (k == "ETag") tag = v;
+    }
+    EXPECT_EQ(tag, ipto::entity_tag(backend.next.row->data));
+    HttpRequest again = authed("GET", "/v1/datasets/dset_a1b2c3d4e5f6");
+    again.headers.emplace_back("If-None-Match", "W/" + tag);
+    Outcome not_modified = handlers.handle(again);
+    EXPECT_EQ(not_modified.response.status, 304);
+    EXPECT_TRUE(not_modified.response.body.empty());
+    EXPECT_TRUE(not_modified.response.content_type.empty());
+    HttpRequest other = authed("GET", "/v1/datasets/dset_a1b2c3d4e5f6");
+    other.headers.emplace_back("If-None-Match", "\"other\"");
+    EXPECT_EQ(handlers.handle(other).response.status, 200);
 }
 
 TEST_F(FrontHandlers, MediaTypeIsChecked) {
