@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config git ca-certificates curl python3 python3-requests nodejs
+packages=(build-essential cmake pkg-config git ca-certificates curl python3 python3-requests nodejs npm
           postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev
           libcpp-httplib-dev rapidjson-dev libgtest-dev clang libclang-rt-14-dev wrk nginx
           debhelper dpkg-dev fakeroot postgresql-server-dev-all strace)  # the last line: Debian packages
@@ -16,6 +16,11 @@ done
 # node may come from outside apt on some images; any node >= 18 has fetch.
 if command -v node >/dev/null 2>&1; then
     missing=("${missing[@]/nodejs}")
+fi
+# npm (tests/typed-client and bench/peer install their pinned packages with
+# `npm ci`): Debian packages it apart; a node from elsewhere brings its own.
+if command -v npm >/dev/null 2>&1; then
+    missing=("${missing[@]/npm}")
 fi
 if [ -n "$(echo "${missing[@]}" | tr -d ' ')" ]; then
     echo "==> installing: ${missing[*]}"
