@@ -97,6 +97,55 @@ class Front:
         self.proc.wait(timeout=10)
 
 
+PEER_DIR = os.path.join(ROOT, "bench", "peer")
+
+
+def install_peer():
+    """bench/peer/node_modules as its package-lock.json pins it (`npm ci`),
+    installed again only when the lock file changes (a stamp holds its hash)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise RuntimeError("the peer needs node (>= 20) and npm")
+    with open(os.path.join(PEER_DIR, "package-lock.json"), "rb") as f:
+        wanted = hashlib.sha256(f.read()).hexdigest()
+    stamp = os.path.join(PEER_DIR, "node_modules", ".ipto-package-lock.sha256")
+    if os.path.exists(stamp) and open(stamp).read().strip() == wanted:
+        return
+    log("installing the peer's packages (npm ci in bench/peer) ...")
+    subprocess.run(["npm", "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=PEER_DIR,
+                   check=True, stdout=subprocess.DEVNULL)
+    with open(stamp, "w") as f:
+        f.write(wanted + "\n")
+
+
+class Peer:
+    """bench/peer/server.js: Fastify and postgres.js making the front's calls,
+    with a pool of the same size."""
+
+    def __init__(self, cluster, password, pool=8):
+        install_peer()
+        env = dict(os.environ, PEER_LISTEN="127.0.0.1:0", PEER_POOL=str(pool),
+                   PEER_DATABASE_URL=f"postgres://ipto_front:{password}@127.0.0.1:{cluster.port}/ipto")
+        self.log = open(os.path.join(cluster.dir, "peer.log"), "w")
+        self.err_path = os.path.join(cluster.dir, "peer.err")
+        self.proc = subprocess.Popen(["node", os.path.join(PEER_DIR, "server.js")], stdout=self.log,
+                                     stderr=open(self.err_path, "w"), env=env)
+        for _ in range(200):
+            with open(self.err_path) as f:
+                m = re.search(r'"event":"listening","port":(\d+)', f.read())
+            if m:
+                self.port = int(m.group(1))
+                self.base = f"http://127.0.0.1:{self.port}"
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError("the peer did not start: " + open(self.err_path).read()[-2000:])
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
 class Key:
     def __init__(self, whole):
         self.whole = whole
@@ -115,6 +164,17 @@ def http(method, url, key, body=None):
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read())
+
+
+def exchange(method, url, headers=None, body=None):
+    """(status, headers as a dict of lower-case names, parsed JSON body or None)."""
+    req = urllib.request.Request(url, method=method, data=body, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            status, head, raw = r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        status, head, raw = e.code, e.headers, e.read()
+    return status, {k.lower(): v for k, v in head.items()}, json.loads(raw) if raw else None
 
 
 def parse_latency(text):
