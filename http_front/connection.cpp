@@ -91,7 +91,7 @@ bool serve(int fd, const Settings& settings, const std::atomic<int>& listening, 
         if (!ret || closed || !clean) break;
     }
     t_stream = nullptr;
-    if (clean) {
+    if (clean && !strm.has_buffered()) {  // else a client pipelined past the last answer
         ::shutdown(fd, SHUT_RDWR);
         ::close(fd);
     } else {

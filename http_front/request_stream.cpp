@@ -22,6 +22,26 @@ bool poll_fd(int fd, short events, int timeout_ms) {
     return r > 0;
 }
 
+// Most reads and writes need no wait: try first, and poll only when the
+// socket is not ready (one system call per read instead of two).
+ssize_t recv_or_wait(int fd, char* ptr, std::size_t n, int timeout_ms) {
+    for (;;) {
+        ssize_t r = ::recv(fd, ptr, n, MSG_DONTWAIT);
+        if (r >= 0) return r;
+        if (errno == EINTR) continue;
+        if ((errno != EAGAIN && errno != EWOULDBLOCK) || !poll_fd(fd, POLLIN, timeout_ms)) return -1;
+    }
+}
+
+ssize_t send_or_wait(int fd, const char* ptr, std::size_t n, int timeout_ms) {
+    for (;;) {
+        ssize_t r = ::send(fd, ptr, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (r >= 0) return r;
+        if (errno == EINTR) continue;
+        if ((errno != EAGAIN && errno != EWOULDBLOCK) || !poll_fd(fd, POLLOUT, timeout_ms)) return -1;
+    }
+}
+
 void numeric_name(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
     char host[NI_MAXHOST], serv[NI_MAXSERV];
     if (::getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, serv, sizeof serv,
@@ -67,11 +87,8 @@ ssize_t RequestStream::fill() {
         end_ -= begin_;
         begin_ = 0;
     }
-    if (end_ == buf_.size() || !wait_in(read_timeout_ms_)) return -1;
-    ssize_t n;
-    do {
-        n = ::recv(fd_, buf_.data() + end_, buf_.size() - end_, 0);
-    } while (n < 0 && errno == EINTR);
+    if (end_ == buf_.size()) return -1;
+    ssize_t n = recv_or_wait(fd_, buf_.data() + end_, buf_.size() - end_, read_timeout_ms_);
     if (n > 0) end_ += static_cast<std::size_t>(n);
     return n;
 }
@@ -148,10 +165,7 @@ ssize_t RequestStream::read(char* ptr, std::size_t size) {
             if (has_buffered()) {
                 n = hand_out(ptr, std::min(want, end_ - begin_));
             } else {  // straight into the caller's buffer: no copy for bodies
-                if (!wait_in(read_timeout_ms_)) return -1;
-                do {
-                    n = ::recv(fd_, ptr, want, 0);
-                } while (n < 0 && errno == EINTR);
+                n = recv_or_wait(fd_, ptr, want, read_timeout_ms_);
                 if (n <= 0) return n;
             }
             left_ -= static_cast<std::uint64_t>(n);
@@ -179,12 +193,7 @@ ssize_t RequestStream::read(char* ptr, std::size_t size) {
 }
 
 ssize_t RequestStream::write(const char* ptr, std::size_t size) {
-    if (!is_writable()) return -1;
-    ssize_t n;
-    do {
-        n = ::send(fd_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    return send_or_wait(fd_, ptr, size, write_timeout_ms_);
 }
 
 void RequestStream::get_remote_ip_and_port(std::string& ip, int& port) const {
