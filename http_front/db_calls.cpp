@@ -17,10 +17,17 @@ constexpr Statement kStatements[] = {
     {Operation::get_dataset, "ipto_get_dataset",
      "SELECT tenant_id, resource_id, data FROM ipto.api_get_dataset($1, $2, $3, $4)", 4},
     {Operation::update_dataset, "ipto_update_dataset",
-     "SELECT tenant_id, resource_id, data FROM ipto.api_update_dataset($1, $2, $3, $4, $5, $6)", 6},
+     "SELECT tenant_id, resource_id, data FROM ipto.api_update_dataset($1, $2, $3, $4, $5)", 5},
     {Operation::delete_dataset, "ipto_delete_dataset",
-     "SELECT tenant_id, resource_id, data FROM ipto.api_delete_dataset($1, $2, $3, $4, $5)", 5},
+     "SELECT tenant_id, resource_id, data FROM ipto.api_delete_dataset($1, $2, $3, $4)", 4},
+    // With If-Match (extension 0.3 on): prepared where the database has them.
+    {Operation::update_dataset, "ipto_update_dataset_if_match",
+     "SELECT tenant_id, resource_id, data FROM ipto.api_update_dataset($1, $2, $3, $4, $5, $6)", 6, true},
+    {Operation::delete_dataset, "ipto_delete_dataset_if_match",
+     "SELECT tenant_id, resource_id, data FROM ipto.api_delete_dataset($1, $2, $3, $4, $5)", 5, true},
 };
+
+constexpr const char* kUndefinedFunction = "42883";
 
 struct ResultDeleter {
     void operator()(PGresult* r) const { PQclear(r); }
@@ -39,16 +46,24 @@ std::optional<std::string> value_at(const PGresult* r, int column) {
 
 }  // namespace
 
-const Statement* statement_for(Operation op) {
+const Statement* statement_for(Operation op, std::size_t param_count) {
     for (const Statement& s : kStatements) {
-        if (s.operation == op) return &s;
+        if (s.operation == op && static_cast<std::size_t>(s.param_count) == param_count) return &s;
     }
     return nullptr;
+}
+
+bool prepare_statement(PGconn* conn, const Statement& s) {
+    Result r(PQprepare(conn, s.name, s.sql, s.param_count, nullptr));
+    return r && PQresultStatus(r.get()) == PGRES_COMMAND_OK;
 }
 
 std::string prepare_statements(PGconn* conn) {
     for (const Statement& s : kStatements) {
         Result r(PQprepare(conn, s.name, s.sql, s.param_count, nullptr));
+        // A database still at an older version lacks the newer signatures:
+        // those calls answer 503 until ALTER EXTENSION ipto UPDATE.
+        if (s.optional && r && field(r.get(), PG_DIAG_SQLSTATE) == kUndefinedFunction) continue;
         if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
             std::string why = std::string("preparing ") + s.name + ": ";
             if (r) {

@@ -18,10 +18,18 @@ struct Statement {
     const char* name;
     const char* sql;
     int param_count;
+    bool optional = false;  // newer than the oldest extension version served
 };
 
-// The statement of an API operation; nullptr for operations without one.
-const Statement* statement_for(Operation op);
+// The statement of an API operation taking that many parameters; nullptr
+// for operations without one.
+const Statement* statement_for(Operation op, std::size_t param_count);
+
+// SQLSTATE of a call whose statement this connection could not prepare.
+constexpr const char* kStatementMissing = "26000";
+
+// Prepares one statement (one the connection lacked); false if it cannot.
+bool prepare_statement(PGconn* conn, const Statement& statement);
 
 // Prepares every statement on a new connection; "" on success, else why not.
 std::string prepare_statements(PGconn* conn);

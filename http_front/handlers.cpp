@@ -250,12 +250,12 @@ void Handlers::handle_api(const HttpRequest& request, Operation op, const std::s
             break;
         case Operation::delete_dataset:
             params.emplace_back(dataset_id);
-            params.push_back(if_match);
+            if (if_match) params.push_back(if_match);
             break;
         case Operation::update_dataset:
             params.emplace_back(dataset_id);
             params.emplace_back(request.body);
-            params.push_back(if_match);
+            if (if_match) params.push_back(if_match);
             break;
         default:
             set_error(out, front_error(FrontError::internal));

@@ -61,6 +61,12 @@ class Upgrade(unittest.TestCase):
                 "totals": lifecycle.totals(db),
                 "list": client.get("/v1/datasets?limit=100").data,
             }
+            # A front newer than the database: what needs the newer version
+            # (If-Match) is a retryable 503 until the update, the rest works.
+            some = "/v1/datasets/" + facts["created"][0]
+            early = client.patch(some, {"description": "early"}, headers={"If-Match": "*"})
+            self.assertEqual((early.status, early.error["code"]), (503, "unavailable"))
+            before["checksums"] = lifecycle.checksums(db)
             # The update runs while the front is connected and serving.
             db.psql("ALTER EXTENSION ipto UPDATE")
             self.assertEqual(db.scalar("SELECT extversion FROM pg_extension WHERE extname = 'ipto'"), self.newest)
@@ -74,6 +80,11 @@ class Upgrade(unittest.TestCase):
             self.assertEqual(after.data, before["list"])
             page = client.get("/v1/datasets?limit=5&owner=me&cursor=" + facts["cursor"])
             self.assertEqual((page.status, page.data), (200, facts["second_page"]))
+            # The same connections now take If-Match.
+            stale = client.patch(some, {"description": "late"}, headers={"If-Match": '"%s"' % ("0" * 32)})
+            self.assertEqual(stale.status, 412, stale)
+            tag = client.get(some).header("ETag")
+            self.assertEqual(client.patch(some, {"description": "late"}, headers={"If-Match": tag}).status, 200)
             session = harness.Client(front.port, facts["session_a"])
             self.assertEqual(session.get("/v1/datasets/" + facts["created"][0]).status, 200)
             # The deleted dataset left mid-purge is purged by the new version.

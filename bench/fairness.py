@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Fair share between tenants, side by side in one run: tenant A reads its
+dataset on one keep-alive connection, alone and then while tenant B floods
+the same front with 128 connections of GETs, of POSTs, and of lists
+(limit=100 over 2,000 listed datasets). Target: A keeps at least 50% of its
+throughput alone, and its p99 stays at or under 10 ms.
+
+    python3 bench/fairness.py [SECONDS]
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import Cluster, Front, Key, http, log, parse_latency, setup  # noqa: E402
+
+
+def wrk(url, key, conns, seconds, threads=1, script=None):
+    args = ["wrk", "--latency", "-c", str(conns), "-t", str(min(threads, conns)), "-d", f"{seconds}s",
+            "-H", f"Authorization: Bearer {key.whole}", url]
+    if script:
+        args[1:1] = ["-s", script]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": parse_latency(latency["50"]), "p99": parse_latency(latency["99"]),
+            "non2xx": int(non2xx.group(1)) if non2xx else 0}
+
+
+def main():
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    c = Cluster()
+    front = None
+    try:
+        password, tenant_a, key_a = setup(c)
+        tenant_b = c.psql("SELECT ipto.create_tenant('flooder')")
+        key_b = Key(c.psql(f"SELECT ipto.create_api_key('{tenant_b}', 'flood', ARRAY['admin:*'])"))
+        c.psql(f"SELECT ipto.create_dataset('{tenant_b}', 'b ' || i, visibility => 'listed')"
+               f" FROM generate_series(1, 2000) i")
+        front = Front(c, password)
+        status, body = http("POST", front.base + "/v1/datasets", key_a, {"name": "mine"})
+        assert status == 201, body
+        mine = f"{front.base}/v1/datasets/{body['data']['dataset_id']}"
+        status, body = http("POST", front.base + "/v1/datasets", key_b, {"name": "theirs"})
+        theirs = f"{front.base}/v1/datasets/{body['data']['dataset_id']}"
+        post = os.path.join(tempfile.mkdtemp(), "post.lua")
+        with open(post, "w") as f:
+            f.write('wrk.method = "POST"\nwrk.body = \'{"name": "flood"}\'\n'
+                    'wrk.headers["Content-Type"] = "application/json"\n')
+        floods = {"GET": (theirs, None), "POST": (front.base + "/v1/datasets", post),
+                  "list": (front.base + "/v1/datasets?limit=100", None)}
+        wrk(mine, key_a, 1, 3)  # warm-up
+        alone = wrk(mine, key_a, 1, seconds)
+        log(f"A alone: {alone['rps']:.0f} req/s, p99 {alone['p99']:.2f} ms")
+        rows = [("A alone", alone, None)]
+        for name, (url, script) in floods.items():
+            flood = {}
+            t = threading.Thread(target=lambda: flood.update(wrk(url, key_b, 128, seconds + 4, 2, script)))
+            t.start()
+            time.sleep(2)
+            a = wrk(mine, key_a, 1, seconds)
+            t.join()
+            log(f"B floods {name}: A {a['rps']:.0f} req/s p99 {a['p99']:.2f} ms; B {flood['rps']:.0f} req/s")
+            rows.append((f"B floods {name} (128 conns)", a, flood))
+        print("| A's reads | A req/s | ratio to alone | A p50 ms | A p99 ms | B req/s | target | result |")
+        print("|---|---|---|---|---|---|---|---|")
+        for label, a, flood in rows:
+            ratio = a["rps"] / alone["rps"]
+            ok = flood is None or (ratio >= 0.5 and a["p99"] <= 10)
+            print(f"| {label} | {a['rps']:.0f} | {ratio:.2f} | {a['p50']:.2f} | {a['p99']:.2f} | "
+                  f"{flood['rps']:.0f} | {'' if flood is None else '>= 0.50, p99 <= 10'} | "
+                  f"{'' if flood is None else ('PASS' if ok else 'FAIL')} |")
+            assert a["non2xx"] == 0
+    finally:
+        if front:
+            front.stop()
+        c.stop()
+
+
+if __name__ == "__main__":
+    main()
