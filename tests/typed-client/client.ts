@@ -1,8 +1,9 @@
 // A client as its user would write it: types generated from the served
-// /v1/openapi.json by openapi-typescript (into api.d.ts, next to this file),
+// /v1/openapi.json by openapi-typescript (into api.ts, next to this file),
 // calls made with openapi-fetch, compiled with `tsc --strict`. Every call
 // below is the natural one: no header parameter the document should not
-// require, no field the server defaults. Run by tests/e2e/test_typed_client.py:
+// require, no field the server defaults; the conditional headers (If-None-Match,
+// If-Match) are typed parameters. Run by tests/e2e/test_typed_client.py:
 //
 //   IPTO_BASE_URL=http://127.0.0.1:PORT IPTO_API_KEY=ipto_... node out/client.js
 //
@@ -66,25 +67,41 @@ check(seen.includes(id) && seen.includes(second.data.data.dataset_id), "list: wa
 check(seen.indexOf(second.data.data.dataset_id) < seen.indexOf(id), "list: newest first", seen);
 console.log(`listed ${seen.length} over ${seen.length} pages`);
 
-// Get.
+// Get, then get again with its ETag: 304, no content.
 const got = await client.GET("/v1/datasets/{id}", { params: { path: { id } } });
 check(got.data !== undefined && got.data.data.dataset_id === id, "get", got.error);
 check(got.data.data.object_count === 0 && got.data.data.last_ingest_at === null, "get: counters", got.data.data);
+const etag = got.response.headers.get("ETag");
+check(etag !== null, "get: ETag", etag);
+const unchanged = await client.GET("/v1/datasets/{id}", { params: { path: { id }, header: { "If-None-Match": etag } } });
+check(unchanged.response.status === 304 && unchanged.data === undefined, "get: If-None-Match", unchanged.response.status);
 console.log(`got ${id}`);
 
-// Patch one field.
+// Patch one field, only if nobody changed the dataset since that get.
 const patched = await client.PATCH("/v1/datasets/{id}", {
-    params: { path: { id } },
+    params: { path: { id }, header: { "If-Match": etag } },
     body: { visibility: "listed", description: "patched by the typed client" },
 });
 check(patched.data !== undefined, "patch", patched.error);
 check(patched.data.data.visibility === "listed" && patched.data.data.description === "patched by the typed client" &&
       patched.data.data.name === name, "patch: fields", patched.data.data);
+const newTag = patched.response.headers.get("ETag");
+check(newTag !== null && newTag !== etag, "patch: a new ETag", newTag);
+// The old tag is stale now: a typed 412, nothing changed.
+const stale = await client.PATCH("/v1/datasets/{id}", {
+    params: { path: { id }, header: { "If-Match": etag } },
+    body: { name: "lost update" },
+});
+check(stale.response.status === 412 && stale.error?.error.code === "precondition_failed", "patch: stale If-Match",
+      stale.error);
 console.log(`patched ${id}`);
 
 // Delete, then the dataset is gone: a typed error envelope.
-for (const d of [id, second.data.data.dataset_id]) {
-    const deleted = await client.DELETE("/v1/datasets/{id}", { params: { path: { id: d } } });
+const staleDelete = await client.DELETE("/v1/datasets/{id}", { params: { path: { id }, header: { "If-Match": etag } } });
+check(staleDelete.response.status === 412 && staleDelete.error?.error.code === "precondition_failed",
+      "delete: stale If-Match", staleDelete.error);
+for (const [d, tag] of [[id, newTag], [second.data.data.dataset_id, undefined]] as const) {
+    const deleted = await client.DELETE("/v1/datasets/{id}", { params: { path: { id: d }, header: { "If-Match": tag } } });
     check(deleted.response.status === 200 && deleted.data !== undefined, "delete", deleted.error);
     check(Object.keys(deleted.data.data).length === 0, "delete: empty data", deleted.data);
 }
