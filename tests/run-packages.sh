@@ -174,18 +174,18 @@ done
 # What follows loads the extension from PostgreSQL's directories, which
 # `cmake --install` (from any tree on this machine) also writes: say so if
 # the package's files are no longer there, rather than test something else.
-extension_intact() {
+extension_intact() {  # extension_intact CONSEQUENCE
     local changed
     changed=$(dpkg --verify postgresql-15-ipto)
     [ -z "$changed" ] && return 0
     echo "FAIL: the extension's files are no longer the package's (written over since the installation," \
-         "e.g. by cmake --install); what follows would not test the package:"
+         "e.g. by cmake --install); $1:"
     echo "$changed"
     return 1
 }
 
 step "creating and updating the extension from the packaged scripts"
-extension_intact || exit 1
+extension_intact "what follows would not test the package" || exit 1
 source "$src/scripts/pg-cluster.sh"
 pgdir=$work/pg
 cluster_init "$pgdir"
@@ -308,10 +308,10 @@ fi
 # 3. The end-to-end suite (the committed one) against the installed front and
 # extension: no build tree involved.
 step "end-to-end suite against /usr/bin/ipto-front and the packaged extension"
-extension_intact || exit 1
+extension_intact "the end-to-end suite would not test the package" || exit 1
 e2e_status=0
 IPTO_FRONT_BINARY=/usr/bin/ipto-front IPTO_SOURCE_DIR=$src IPTO_BUILD_DIR=$work/no-build-tree \
     "$src/tests/run-e2e.sh" "$@" || e2e_status=$?
-extension_intact || e2e_status=1
+extension_intact "the end-to-end suite above may have run another build of it" || e2e_status=1
 step "done"
 exit $e2e_status
