@@ -300,6 +300,18 @@ PY
 fi
 cluster_stop "$pgdir"
 
+# The package's autopkgtest (what Debian's CI would run): pg_regress and the
+# isolation specs against the installed extension.
+step "debian/tests/installcheck (pg_regress and isolation against the installed extension)"
+extension_intact "the installcheck would not test the package" || exit 1
+if (cd "$src" && debian/tests/installcheck) >"$work/installcheck.log" 2>&1; then
+    echo "ok: debian/tests/installcheck ($(grep -c '^test .* ok' "$work/installcheck.log") tests)"
+else
+    tail -n 80 "$work/installcheck.log"
+    echo "FAIL: debian/tests/installcheck"
+    failures=$((failures + 1))
+fi
+
 if [ "$failures" != 0 ]; then
     echo "$failures package check(s) failed; the end-to-end suite is not run"
     exit 1
