@@ -197,15 +197,29 @@ ssize_t RequestStream::write(const char* ptr, std::size_t size) {
 }
 
 void RequestStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) numeric_name(addr, len, ip, port);
+    if (!remote_) {
+        remote_.emplace(std::string(), 0);
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+            numeric_name(addr, len, remote_->first, remote_->second);
+        }
+    }
+    ip = remote_->first;
+    port = remote_->second;
 }
 
 void RequestStream::get_local_ip_and_port(std::string& ip, int& port) const {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) numeric_name(addr, len, ip, port);
+    if (!local_) {
+        local_.emplace(std::string(), 0);
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+            numeric_name(addr, len, local_->first, local_->second);
+        }
+    }
+    ip = local_->first;
+    port = local_->second;
 }
 
 }  // namespace ipto::front

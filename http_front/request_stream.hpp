@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chunked_framing.hpp"
@@ -74,6 +75,8 @@ private:
     framing::Verdict verdict_;
     framing::ChunkedScanner chunks_;
     std::optional<FramingRefusal> refusal_;
+    // cpp-httplib asks for both addresses on every request; they do not change.
+    mutable std::optional<std::pair<std::string, int>> remote_, local_;
 };
 
 }  // namespace ipto::front
