@@ -27,6 +27,7 @@ constexpr FrontErrorInfo kFrontErrors[] = {
     {FrontError::bad_request, 400, "bad_request", "the request is malformed"},
     {FrontError::unavailable, 503, "unavailable", "the database is unavailable; try again shortly"},
     {FrontError::pool_exhausted, 503, "unavailable", "the server is busy; try again shortly"},
+    {FrontError::rate_limited, 429, "rate_limited", "too many requests for this tenant; try again after Retry-After seconds"},
     {FrontError::internal, 500, "internal_error", "internal error; quote the request_id when reporting it"},
 };
 

@@ -26,6 +26,7 @@ enum class FrontError {
     bad_request,             // 400 bad_request: query parameters, malformed HTTP
     unavailable,             // 503 unavailable: database unreachable
     pool_exhausted,          // 503 unavailable: no connection free in time
+    rate_limited,            // 429 rate_limited: over the tenant's limit (the caller adds Retry-After)
     internal,                // 500 internal_error: never says more
 };
 

@@ -31,6 +31,17 @@ bool names_dataset(Operation op) {
     return op == Operation::get_dataset || op == Operation::update_dataset || op == Operation::delete_dataset;
 }
 
+// The RateLimit header fields (IETF draft-ietf-httpapi-ratelimit-headers-06)
+// for a tenant with a limit: its burst, the window in which a full bucket
+// refills, what is left, and when the bucket is full again.
+void add_rate_headers(HeaderList& headers, const RateVerdict& v) {
+    if (!v.limited) return;
+    headers.emplace_back("RateLimit-Policy", std::to_string(v.limit) + ";w=" + std::to_string(v.window_seconds));
+    headers.emplace_back("RateLimit-Limit", std::to_string(v.limit));
+    headers.emplace_back("RateLimit-Remaining", std::to_string(v.remaining));
+    headers.emplace_back("RateLimit-Reset", std::to_string(v.reset_seconds));
+}
+
 // A list-valued header sent on several lines is one list (RFC 9110 §5.3).
 std::optional<std::string> joined_header(const HttpRequest& request, std::string_view name) {
     std::optional<std::string> out;
@@ -58,8 +69,8 @@ CredentialParams credential_params(const HttpRequest& request) {
     return p;
 }
 
-Handlers::Handlers(Backend& backend, const Metrics& metrics, WorkerCount workers)
-    : backend_(backend), metrics_(metrics), workers_(std::move(workers)) {}
+Handlers::Handlers(Backend& backend, const Metrics& metrics, WorkerCount workers, RateLimits* limits)
+    : backend_(backend), metrics_(metrics), workers_(std::move(workers)), limits_(limits) {}
 
 void Handlers::set_json(Outcome& out, int status, std::string body) const {
     out.response.status = status;
@@ -172,6 +183,9 @@ Outcome Handlers::handle(const HttpRequest& request) const {
                 out.response.status = 200;
                 out.response.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 out.response.body = metrics_.render(backend_.pool_stats(), workers_ ? workers_() : 0);
+                out.response.body += "# HELP ipto_rate_limited_total Requests refused for a tenant's rate limit.\n"
+                                     "# TYPE ipto_rate_limited_total counter\nipto_rate_limited_total " +
+                                     std::to_string(limits_ ? limits_->refused() : 0) + "\n";
                 break;
             case Operation::openapi:
                 set_json(out, 200, std::string(openapi_document()));
@@ -214,6 +228,17 @@ void Handlers::handle_api(const HttpRequest& request, Operation op, const std::s
     std::optional<std::string> if_match = joined_header(request, "If-Match");
     if (if_match && !is_screened_json_text(*if_match)) {
         set_error(out, front_error(FrontError::bad_request, "the If-Match header must be text", "If-Match"));
+        return;
+    }
+
+    // The tenant's rate limit, before the database is asked anything.
+    RateVerdict rate;
+    if (limits_) rate = limits_->admit(CredentialTenants::credential_key(credential.kind, credential.public_part));
+    if (!rate.allowed) {
+        ApiError e = front_error(FrontError::rate_limited);
+        e.headers.emplace_back("Retry-After", std::to_string(rate.retry_after));
+        add_rate_headers(e.headers, rate);
+        set_error(out, e);
         return;
     }
 
@@ -267,6 +292,7 @@ void Handlers::handle_api(const HttpRequest& request, Operation op, const std::s
         set_error(out, *result.error);
         return;
     }
+    add_rate_headers(out.response.headers, rate);
     const CallRow& row = *result.row;
     out.tenant = row.tenant_id;
     if (op == Operation::list_datasets || op == Operation::delete_dataset) {

@@ -11,6 +11,7 @@
 #include "backend.hpp"
 #include "http_message.hpp"
 #include "metrics.hpp"
+#include "rate_limits.hpp"
 #include "router.hpp"
 
 namespace ipto::front {
@@ -26,7 +27,8 @@ class Handlers {
 public:
     using WorkerCount = std::function<std::size_t()>;
 
-    Handlers(Backend& backend, const Metrics& metrics, WorkerCount workers = {});
+    // limits: per-tenant rate limits, or nullptr for none.
+    Handlers(Backend& backend, const Metrics& metrics, WorkerCount workers = {}, RateLimits* limits = nullptr);
 
     Outcome handle(const HttpRequest& request) const;
 
@@ -50,6 +52,7 @@ private:
     Backend& backend_;
     const Metrics& metrics_;
     WorkerCount workers_;
+    RateLimits* limits_;
 };
 
 // The credential as the request face takes it: kind, public part, and the

@@ -67,6 +67,7 @@ constexpr std::string_view kDocument = R"json({
           "413": {"$ref": "#/components/responses/PayloadTooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationError"},
+          "429": {"$ref": "#/components/responses/RateLimited"},
           "500": {"$ref": "#/components/responses/InternalError"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -93,6 +94,7 @@ constexpr std::string_view kDocument = R"json({
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "422": {"$ref": "#/components/responses/ValidationError"},
+          "429": {"$ref": "#/components/responses/RateLimited"},
           "500": {"$ref": "#/components/responses/InternalError"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -124,6 +126,7 @@ constexpr std::string_view kDocument = R"json({
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
+          "429": {"$ref": "#/components/responses/RateLimited"},
           "500": {"$ref": "#/components/responses/InternalError"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -155,6 +158,7 @@ constexpr std::string_view kDocument = R"json({
           "413": {"$ref": "#/components/responses/PayloadTooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationError"},
+          "429": {"$ref": "#/components/responses/RateLimited"},
           "500": {"$ref": "#/components/responses/InternalError"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -178,6 +182,7 @@ constexpr std::string_view kDocument = R"json({
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
           "412": {"$ref": "#/components/responses/PreconditionFailed"},
+          "429": {"$ref": "#/components/responses/RateLimited"},
           "500": {"$ref": "#/components/responses/InternalError"},
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
@@ -367,7 +372,7 @@ constexpr std::string_view kDocument = R"json({
         "additionalProperties": false,
         "required": ["code", "message"],
         "properties": {
-          "code": {"type": "string", "enum": ["invalid_json", "bad_request", "invalid_cursor", "ambiguous_credentials", "unauthenticated", "invalid_credentials", "insufficient_scope", "forbidden", "not_found", "method_not_allowed", "idempotency_conflict", "conflict", "precondition_failed", "payload_too_large", "uri_too_long", "unsupported_media_type", "range_not_satisfiable", "validation_error", "internal_error", "unavailable"]},
+          "code": {"type": "string", "enum": ["invalid_json", "bad_request", "invalid_cursor", "ambiguous_credentials", "unauthenticated", "invalid_credentials", "insufficient_scope", "forbidden", "not_found", "method_not_allowed", "idempotency_conflict", "conflict", "precondition_failed", "payload_too_large", "rate_limited", "uri_too_long", "unsupported_media_type", "range_not_satisfiable", "validation_error", "internal_error", "unavailable"]},
           "message": {"type": "string", "description": "For a person: what was wrong and what is allowed."},
           "field": {"type": "string", "description": "The one field (or query parameter, or header) at fault; absent when there is none."}
         }
@@ -458,6 +463,18 @@ constexpr std::string_view kDocument = R"json({
       "InternalError": {
         "description": "internal_error: nothing of the cause is shown; quote the request_id.",
         "headers": {"X-Request-Id": {"$ref": "#/components/headers/XRequestId"}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+      },
+      "RateLimited": {
+        "description": "rate_limited: the tenant is over the rate an operator set for it (a token bucket shared by every front); retry after Retry-After seconds. RateLimit-* fields as in the IETF draft on RateLimit header fields for HTTP (draft-ietf-httpapi-ratelimit-headers-06).",
+        "headers": {
+          "Retry-After": {"$ref": "#/components/headers/RetryAfter"},
+          "RateLimit-Policy": {"description": "burst;w=seconds for a full bucket to refill", "schema": {"type": "string"}},
+          "RateLimit-Limit": {"description": "the burst: requests a full bucket holds", "schema": {"type": "integer"}},
+          "RateLimit-Remaining": {"description": "requests left now, across every front", "schema": {"type": "integer"}},
+          "RateLimit-Reset": {"description": "seconds until the bucket is full again", "schema": {"type": "integer"}},
+          "X-Request-Id": {"$ref": "#/components/headers/XRequestId"}
+        },
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
       },
       "Unavailable": {

@@ -20,6 +20,7 @@
 #include "envelope.hpp"
 #include "error_map.hpp"
 #include "handlers.hpp"
+#include "rate_limits.hpp"
 #include "httplib_compat.hpp"
 #include "log.hpp"
 #include "media_type.hpp"
@@ -441,12 +442,17 @@ int run_server(const Config& config) {
     pool_options.conninfo = config.database_url;
     pool_options.size = static_cast<std::size_t>(config.pool);
     Database database(pool_options);
+    RateLimits limits(database.credential_tenants());
+    RateSync rate_sync(limits, config.database_url);
     Metrics metrics;
     std::atomic<WorkerQueue*> queue{nullptr};
-    Handlers handlers(database, metrics, [&queue] {
-        WorkerQueue* q = queue.load();
-        return q ? q->threads() : std::size_t{0};
-    });
+    Handlers handlers(
+        database, metrics,
+        [&queue] {
+            WorkerQueue* q = queue.load();
+            return q ? q->threads() : std::size_t{0};
+        },
+        &limits);
     FrontServer svr;
     configure(svr, config, queue);
     install_handlers(svr, handlers, metrics);

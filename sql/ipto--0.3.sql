@@ -461,6 +461,37 @@ ALTER FUNCTION ipto.api_update_dataset(text, text, text, text, text, text) OWNER
 ALTER FUNCTION ipto.api_delete_dataset(text, text, text, text, text) OWNER TO ipto_service;
 
 --------------------------------------------------------------------------
+-- Rate limits per tenant (ipto.set_tenant_limits): a token bucket shared by
+-- every front of the database. The fronts enforce it; each draws the bucket
+-- down with what it let through, once per sync (ipto.api_rate_sync).
+--------------------------------------------------------------------------
+CREATE TABLE ipto.tenant_limits (
+    tenant_id            text PRIMARY KEY REFERENCES ipto.tenants ON DELETE CASCADE,
+    requests_per_second  integer NOT NULL CHECK (requests_per_second > 0),
+    burst                integer NOT NULL CHECK (burst > 0),
+    tokens               double precision NOT NULL,
+    refilled_at          timestamptz NOT NULL DEFAULT now()
+);
+SELECT pg_catalog.pg_extension_config_dump('ipto.tenant_limits', '');
+CREATE TRIGGER dump_rows_insert BEFORE INSERT ON ipto.tenant_limits
+    FOR EACH STATEMENT EXECUTE FUNCTION ipto.dump_rows_insert();
+-- The fronts seen syncing lately: a bucket is shared among them. Transient.
+CREATE UNLOGGED TABLE ipto.front_presence (
+    front_id  text PRIMARY KEY,
+    seen_at   timestamptz NOT NULL
+);
+
+CREATE FUNCTION ipto.set_tenant_limits(tenant_id text, requests_per_second integer, burst integer) RETURNS void
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'ipto_set_tenant_limits';
+COMMENT ON FUNCTION ipto.set_tenant_limits(text, integer, integer) IS
+    'limits a tenant''s requests through the fronts to requests_per_second, with bursts up to burst; NULLs remove the limit';
+CREATE FUNCTION ipto.api_rate_sync(front_id text, tenant_ids text[], used integer[])
+    RETURNS TABLE (tenant_id text, requests_per_second integer, burst integer, tokens double precision, fronts integer)
+    LANGUAGE c VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_api_rate_sync';
+ALTER FUNCTION ipto.api_rate_sync(text, text[], integer[]) OWNER TO ipto_service;
+
+--------------------------------------------------------------------------
 -- Privileges and row-level security.
 --------------------------------------------------------------------------
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ipto FROM PUBLIC;
@@ -472,7 +503,8 @@ GRANT EXECUTE ON FUNCTION
     ipto.api_update_dataset(text, text, text, text, text),
     ipto.api_delete_dataset(text, text, text, text),
     ipto.api_update_dataset(text, text, text, text, text, text),
-    ipto.api_delete_dataset(text, text, text, text, text)
+    ipto.api_delete_dataset(text, text, text, text, text),
+    ipto.api_rate_sync(text, text[], integer[])
     TO ipto_api;
 
 -- What the definer needs, and no more: credentials are read to authenticate.
@@ -480,6 +512,8 @@ GRANT SELECT ON ipto.settings, ipto.tenants, ipto.api_keys, ipto.sessions, ipto.
 GRANT UPDATE (last_used_at) ON ipto.api_keys TO ipto_service;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ipto.datasets, ipto.idempotency_keys TO ipto_service;
 GRANT SELECT ON ipto.dataset_counters, ipto.dataset_tallies TO ipto_service;
+GRANT SELECT, UPDATE ON ipto.tenant_limits TO ipto_service;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ipto.front_presence TO ipto_service;
 
 -- The second wall: whatever a function asks, ipto_service sees only the
 -- rows of the tenant it authenticated (ipto.tenant_id, set per transaction)
@@ -493,6 +527,10 @@ ALTER TABLE ipto.idempotency_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ipto.dataset_counters ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ipto.dataset_tallies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ipto.deleted_datasets ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ipto.tenant_limits ENABLE ROW LEVEL SECURITY;
+-- Every front draws down every limited tenant's bucket: the one table
+-- ipto_service reads across tenants, and it holds no tenant's data.
+CREATE POLICY fronts_sync ON ipto.tenant_limits FOR ALL TO ipto_service USING (true);
 
 CREATE POLICY owner_all ON ipto.datasets FOR ALL TO ipto_service
     USING (tenant_id = current_setting('ipto.tenant_id', true))

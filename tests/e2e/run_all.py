@@ -24,6 +24,7 @@ MODULES = [
     "test_pagination",
     "test_idempotency",
     "test_conditional",
+    "test_rate_limits",
     "test_counters",
     "test_purge",
     "test_front_errors",
