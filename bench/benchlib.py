@@ -177,6 +177,13 @@ def exchange(method, url, headers=None, body=None):
     return status, {k.lower(): v for k, v in head.items()}, json.loads(raw) if raw else None
 
 
+def cpu_seconds(pid):
+    """User and system CPU time a process (all its threads) has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def parse_latency(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -190,9 +197,10 @@ def wrk(url, key, conns, seconds, threads=2, script=None):
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = parse_latency(re.search(r"Latency Distribution\s+50%\s+(\S+)", out).group(1))
+    p99 = parse_latency(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50_ms": p50, "non2xx": int(non2xx.group(1)) if non2xx else 0,
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non2xx": int(non2xx.group(1)) if non2xx else 0,
             "socket_errors": errors.group(1) if errors else None, "raw": out}
 
 
