@@ -8,28 +8,13 @@ throughput alone, and its p99 stays at or under 10 ms.
     python3 bench/fairness.py [SECONDS]
 """
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import Cluster, Front, Key, http, log, parse_latency, setup  # noqa: E402
-
-
-def wrk(url, key, conns, seconds, threads=1, script=None):
-    args = ["wrk", "--latency", "-c", str(conns), "-t", str(min(threads, conns)), "-d", f"{seconds}s",
-            "-H", f"Authorization: Bearer {key.whole}", url]
-    if script:
-        args[1:1] = ["-s", script]
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": parse_latency(latency["50"]), "p99": parse_latency(latency["99"]),
-            "non2xx": int(non2xx.group(1)) if non2xx else 0}
+from benchlib import Cluster, Front, Key, http, log, setup, wrk  # noqa: E402
 
 
 def main():
@@ -54,28 +39,29 @@ def main():
                     'wrk.headers["Content-Type"] = "application/json"\n')
         floods = {"GET": (theirs, None), "POST": (front.base + "/v1/datasets", post),
                   "list": (front.base + "/v1/datasets?limit=100", None)}
-        wrk(mine, key_a, 1, 3)  # warm-up
-        alone = wrk(mine, key_a, 1, seconds)
-        log(f"A alone: {alone['rps']:.0f} req/s, p99 {alone['p99']:.2f} ms")
+        wrk(mine, key_a, 1, 3, threads=1)  # warm-up
+        alone = wrk(mine, key_a, 1, seconds, threads=1)
+        log(f"A alone: {alone['rps']:.0f} req/s, p99 {alone['p99_ms']:.2f} ms")
         rows = [("A alone", alone, None)]
         for name, (url, script) in floods.items():
             flood = {}
-            t = threading.Thread(target=lambda: flood.update(wrk(url, key_b, 128, seconds + 4, 2, script)))
+            t = threading.Thread(target=lambda: flood.update(
+                wrk(url, key_b, 128, seconds + 4, threads=2, script=script)))
             t.start()
             time.sleep(2)
-            a = wrk(mine, key_a, 1, seconds)
+            a = wrk(mine, key_a, 1, seconds, threads=1)
             t.join()
-            log(f"B floods {name}: A {a['rps']:.0f} req/s p99 {a['p99']:.2f} ms; B {flood['rps']:.0f} req/s")
+            log(f"B floods {name}: A {a['rps']:.0f} req/s p99 {a['p99_ms']:.2f} ms; B {flood['rps']:.0f} req/s")
             rows.append((f"B floods {name} (128 conns)", a, flood))
         print("| A's reads | A req/s | ratio to alone | A p50 ms | A p99 ms | B req/s | target | result |")
         print("|---|---|---|---|---|---|---|---|")
         for label, a, flood in rows:
             ratio = a["rps"] / alone["rps"]
-            ok = flood is None or (ratio >= 0.5 and a["p99"] <= 10)
+            ok = flood is None or (ratio >= 0.5 and a["p99_ms"] <= 10)
             b_rps = "" if flood is None else f"{flood['rps']:.0f}"
             target = "" if flood is None else ">= 0.50, p99 <= 10"
             result = "" if flood is None else ("PASS" if ok else "FAIL")
-            print(f"| {label} | {a['rps']:.0f} | {ratio:.2f} | {a['p50']:.2f} | {a['p99']:.2f} | {b_rps} | "
+            print(f"| {label} | {a['rps']:.0f} | {ratio:.2f} | {a['p50_ms']:.2f} | {a['p99_ms']:.2f} | {b_rps} | "
                   f"{target} | {result} |")
             assert a["non2xx"] == 0
     finally:

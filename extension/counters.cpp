@@ -260,12 +260,7 @@ IPTO_FUNCTION(ipto_verify_counters) {
     spi::Params p;
     p.null();
     auto r = spi::execute(verify, p);
-    for (std::uint64_t i = 0; i < r.rows(); ++i) {
-        Datum values[4];
-        bool nulls[4];
-        for (int c = 0; c < 4; ++c) values[c] = r.datum(i, c + 1, &nulls[c]);
-        sink.put(values, nulls);
-    }
+    sink.put_all(r, 4);
     spi.finish();
     return sql::void_datum();
 }

@@ -139,5 +139,14 @@ void RowSink::put(Datum* values, bool* nulls) {
     pg::call([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
 }
 
+void RowSink::put_all(const spi::Result& rows, int columns) {
+    std::vector<Datum> values(static_cast<std::size_t>(columns));
+    std::unique_ptr<bool[]> nulls(new bool[static_cast<std::size_t>(columns)]);
+    for (std::uint64_t i = 0; i < rows.rows(); ++i) {
+        for (int c = 0; c < columns; ++c) values[static_cast<std::size_t>(c)] = rows.datum(i, c + 1, &nulls[c]);
+        put(values.data(), nulls.get());
+    }
+}
+
 
 }  // namespace ipto::sql

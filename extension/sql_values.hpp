@@ -8,6 +8,7 @@
 
 #include "boundary.hpp"
 #include "dataset_json.hpp"
+#include "spi.hpp"
 
 namespace ipto::sql {
 
@@ -39,6 +40,9 @@ class RowSink {
 public:
     explicit RowSink(FunctionCallInfo fcinfo);
     void put(Datum* values, bool* nulls);
+    // Every row of an SPI result whose columns are the function's, in order
+    // (before the SPI connection finishes: the values are copied here).
+    void put_all(const spi::Result& rows, int columns);
 
 private:
     FunctionCallInfo fcinfo_;

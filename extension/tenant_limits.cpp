@@ -98,12 +98,7 @@ IPTO_FUNCTION(ipto_api_rate_sync) {
     p.datum(PG_ARGISNULL(1) ? Datum(0) : PG_GETARG_DATUM(1), PG_ARGISNULL(1));
     p.datum(PG_ARGISNULL(2) ? Datum(0) : PG_GETARG_DATUM(2), PG_ARGISNULL(2));
     auto r = spi::execute(draw, p);
-    for (std::uint64_t i = 0; i < r.rows(); ++i) {
-        Datum values[5];
-        bool nulls[5];
-        for (int c = 0; c < 5; ++c) values[c] = r.datum(i, c + 1, &nulls[c]);
-        sink.put(values, nulls);
-    }
+    sink.put_all(r, 5);
     spi.finish();
     return sql::void_datum();
 }
