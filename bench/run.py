@@ -10,8 +10,11 @@ that the answers were right (a fast wrong answer fails).
     bench/run.py --only get,list # some scenarios
     bench/run.py --quick         # shorter runs and smaller data, for a smoke test
 
-The reference for the HTTP scenarios is pgbench (prepared mode) calling the
-same request-face SQL function the front calls, as the front's own role.
+Scenario 1's reference is the peer a team would write instead of the front
+(bench/peer: Fastify and postgres.js, the same calls, a pool of 8), with
+pgbench as its floor; the other HTTP scenarios' reference is pgbench
+(prepared mode) calling the same request-face SQL function the front calls,
+as the front's own role.
 """
 import argparse
 import os
