@@ -4,8 +4,9 @@ openapi-typescript turns the document the shared front serves into types,
 tests/typed-client/client.ts uses all five operations through openapi-fetch
 the way a user would (a create with only a name, a list walked by cursor, a
 get and a conditional get with If-None-Match, a patch and a delete with
-If-Match, current and stale), `tsc --strict` must accept it, and node runs it
-against the front. The npm packages are those pinned in
+If-Match, current and stale, and a tenant over its rate limit refused with a
+typed 429), `tsc --strict` must accept it, and node runs it against the
+front. The npm packages are those pinned in
 tests/typed-client/package-lock.json, installed by `npm ci` here (once per
 lock file), so a fresh machine needs only node and npm (scripts/setup.sh).
 """
@@ -17,7 +18,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import Client, session
+from harness import Client, session, sql_literal
 
 PROJECT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "typed-client")
 STAMP = os.path.join(PROJECT, "node_modules", ".ipto-package-lock.sha256")
@@ -84,7 +85,10 @@ class TypedClient(unittest.TestCase):
         rc, out = run([os.path.join(self.bin, "tsc"), "-p", ".", "--strict"], self.dir, 300)
         self.assertEqual(rc, 0, "tsc --strict refused the natural calls:\n" + out)
         actor = self.env.actor(scopes=("datasets:read", "datasets:write"), name="typed client")
-        env = dict(os.environ, IPTO_BASE_URL="http://127.0.0.1:%d" % self.env.front.port, IPTO_API_KEY=actor.key)
+        limited = self.env.actor(scopes=("datasets:read",), name="typed client, limited")
+        self.env.cluster.psql("SELECT ipto.set_tenant_limits(%s, 1, 2)" % sql_literal(limited.tenant_id))
+        env = dict(os.environ, IPTO_BASE_URL="http://127.0.0.1:%d" % self.env.front.port, IPTO_API_KEY=actor.key,
+                   IPTO_LIMITED_API_KEY=limited.key)
         rc, out = run(["node", os.path.join("out", "client.js")], self.dir, 120, env=env)
         self.assertEqual(rc, 0, out)
         self.assertIn("typed client: ok", out)

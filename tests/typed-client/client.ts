@@ -5,7 +5,10 @@
 // require, no field the server defaults; the conditional headers (If-None-Match,
 // If-Match) are typed parameters. Run by tests/e2e/test_typed_client.py:
 //
-//   IPTO_BASE_URL=http://127.0.0.1:PORT IPTO_API_KEY=ipto_... node out/client.js
+//   IPTO_BASE_URL=http://127.0.0.1:PORT IPTO_API_KEY=ipto_... \
+//   IPTO_LIMITED_API_KEY=ipto_... node out/client.js
+//
+// (IPTO_LIMITED_API_KEY: a key of a tenant with a low rate limit.)
 //
 // Prints one line per step and exits 0, or prints what went wrong and exits 1.
 import createClient from "openapi-fetch";
@@ -15,7 +18,10 @@ type Dataset = components["schemas"]["Dataset"];
 
 const baseUrl = process.env.IPTO_BASE_URL;
 const apiKey = process.env.IPTO_API_KEY;
-if (!baseUrl || !apiKey) throw new Error("IPTO_BASE_URL and IPTO_API_KEY must be set");
+const limitedKey = process.env.IPTO_LIMITED_API_KEY;
+if (!baseUrl || !apiKey || !limitedKey) {
+    throw new Error("IPTO_BASE_URL, IPTO_API_KEY and IPTO_LIMITED_API_KEY must be set");
+}
 
 const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${apiKey}` } });
 
@@ -113,6 +119,24 @@ console.log(`deleted ${id}`);
 // A validation error names its field, typed.
 const invalid = await client.POST("/v1/datasets", { body: { name: "" } });
 check(invalid.response.status === 422 && invalid.error?.error.field === "name", "create: 422", invalid.error);
+
+// A tenant over its rate limit: a typed 429 with Retry-After. The front
+// learns a new limit within a few seconds: ask until it answers so.
+const limited = createClient<paths>({ baseUrl, headers: { "X-API-Key": limitedKey } });
+let refused = false;
+for (const deadline = Date.now() + 20000; !refused && Date.now() < deadline;) {
+    const r = await limited.GET("/v1/datasets", { params: { query: { limit: 1 } } });
+    if (r.response.status === 429) {
+        check(r.error?.error.code === "rate_limited", "429: code", r.error);
+        const retry = Number(r.response.headers.get("Retry-After"));
+        check(retry >= 1, "429: Retry-After", r.response.headers.get("Retry-After"));
+        refused = true;
+    } else {
+        check(r.data !== undefined, "list while limited", r.error);
+    }
+}
+check(refused, "a tenant over its limit is refused", null);
+console.log("rate limited: 429");
 
 // Calls the document forbids do not compile (never run; tsc fails should
 // any of these lines stop being an error).
