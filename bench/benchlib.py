@@ -105,6 +105,9 @@ def install_peer():
     installed again only when the lock file changes (a stamp holds its hash)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         raise RuntimeError("the peer needs node (>= 20) and npm")
+    version = subprocess.run(["node", "-p", "process.versions.node"], capture_output=True, text=True).stdout.strip()
+    if int(version.split(".")[0]) < 20:
+        raise RuntimeError(f"the peer needs node >= 20 (Fastify 5); this node is {version}")
     with open(os.path.join(PEER_DIR, "package-lock.json"), "rb") as f:
         wanted = hashlib.sha256(f.read()).hexdigest()
     stamp = os.path.join(PEER_DIR, "node_modules", ".ipto-package-lock.sha256")
