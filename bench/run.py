@@ -60,6 +60,7 @@ def check_peer(ctx):
     # (what, method, path, headers, body); {id} is each server's own dataset where it matters
     cases = [
         ("get by id", "GET", f"/v1/datasets/{ctx.dataset}", bearer, None),
+        ("get, not modified", "GET", f"/v1/datasets/{ctx.dataset}", None, None),
         ("get with X-API-Key", "GET", f"/v1/datasets/{ctx.dataset}", {"X-API-Key": ctx.key.whole}, None),
         ("get with a session", "GET", f"/v1/datasets/{ctx.dataset}", {"Authorization": f"Bearer {session}"}, None),
         ("get, lower-case scheme", "GET", f"/v1/datasets/{ctx.dataset}", {"Authorization": f"bearer {ctx.key.whole}"}, None),
@@ -86,14 +87,26 @@ def check_peer(ctx):
     ]
     answers = {}
     for name, base in (("ipto-front", ctx.front.base), ("peer", ctx.peer.base)):
+        tag = None
         for what, method, path, headers, body in cases:
+            if headers is None:  # a conditional GET with the tag the previous answer gave
+                headers = dict(bearer, **{"If-None-Match": tag})
             status, head, doc = exchange(method, base + path, headers, body)
+            tag = head.get("etag")
+            if status == 304:
+                assert doc is None and head.get("x-request-id"), (name, what, head)
+                answers.setdefault(what, []).append((status, tag, head.get("cache-control")))
+                continue
             assert doc is not None and REQUEST_ID.match(doc["request_id"]) and TIMESTAMP.match(doc["timestamp"]), \
                 (name, what, doc)
             assert head.get("x-request-id") == doc["request_id"], (name, what, head)
             assert head.get("content-type", "").startswith("application/json"), (name, what, head)
             if status == 401:
                 assert head.get("www-authenticate", "").startswith("Bearer"), (name, what, head)
+            if what.startswith("get") and status == 200:
+                # The same entity tag and caching rule for the same dataset.
+                answers.setdefault(what + ": ETag, Cache-Control", []).append(
+                    (head.get("etag"), head.get("cache-control")))
             if what == "create":
                 assert head.get("location") == "/v1/datasets/" + doc["data"]["dataset_id"], (name, what, head)
                 # The new dataset as the other server sees it, then gone through this one.

@@ -5,11 +5,12 @@
 // 48-character session tokens), the secret hashed (SHA-256, hex) on every
 // request, the answer wrapped in the same envelope with the same status codes
 // and headers (X-Request-Id, Cache-Control, Location, WWW-Authenticate,
-// Retry-After), and one JSON access-log line per request on stdout, as the
-// front writes. One process, a pool of PEER_POOL connections (8, like the
+// Retry-After, and the ETag of a dataset: SHA-256 of its JSON, If-None-Match
+// answered with a 304), and one JSON access-log line per request on stdout, as
+// the front writes. One process, a pool of PEER_POOL connections (8, like the
 // front's --pool 8). Not a product: what it leaves out (duplicate credential
-// headers, the 1 MiB limit after decoding, metrics) costs nothing per
-// request in the benchmark's GETs and POSTs.
+// headers, the 1 MiB limit after decoding, If-Match, rate limits, metrics)
+// costs nothing or next to nothing per request in the benchmark's GETs.
 //
 //   PEER_DATABASE_URL=postgres://ipto_front:...@127.0.0.1:5432/ipto \
 //   PEER_LISTEN=127.0.0.1:0 PEER_POOL=8 node bench/peer/server.js
@@ -138,10 +139,22 @@ function fail(reply, e) {
         .send({ error, request_id: reply.request.id, timestamp: timestamp() });
 }
 
-function succeed(reply, status, row) {
+function succeed(reply, status, row, cacheControl = "no-store") {
     reply.request.tenant = row.tenant_id;
-    reply.code(status).header("Cache-Control", "no-store")
+    reply.code(status).header("Cache-Control", cacheControl)
         .send({ data: row.data, request_id: reply.request.id, timestamp: timestamp() });
+}
+
+// One dataset: a strong entity tag of its JSON (core/etag.hpp).
+function entityTag(data) {
+    return '"' + crypto.createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 32) + '"';
+}
+
+function matches(field, tag) {
+    return field.split(",").some((t) => {
+        t = trim(t);
+        return t === "*" || (t.startsWith("W/") ? t.slice(2) : t) === tag;
+    });
 }
 
 // --- the server ----------------------------------------------------------
@@ -228,6 +241,7 @@ app.post("/v1/datasets", { onRequest: authenticate }, async (request, reply) => 
         const key = request.headers["idempotency-key"] ?? null;
         const [row] = await sql`SELECT * FROM ipto.api_create_dataset(${kind}, ${id}, ${digest}, ${request.body}, ${key})`;
         if (row.resource_id) reply.header("Location", "/v1/datasets/" + row.resource_id);
+        reply.header("ETag", entityTag(row.data));
         succeed(reply, 201, row);
     } catch (e) {
         fail(reply, e);
@@ -256,7 +270,15 @@ app.get("/v1/datasets/:id", { onRequest: authenticate }, async (request, reply) 
         noQuery(request);
         const [kind, id, digest] = request.credential;
         const [row] = await sql`SELECT * FROM ipto.api_get_dataset(${kind}, ${id}, ${digest}, ${request.params.id})`;
-        succeed(reply, 200, row);
+        const tag = entityTag(row.data);
+        const noneMatch = request.headers["if-none-match"];
+        if (noneMatch !== undefined && matches(noneMatch, tag)) {
+            reply.request.tenant = row.tenant_id;
+            reply.code(304).header("ETag", tag).header("Cache-Control", "private, no-cache").send();
+        } else {
+            reply.header("ETag", tag);
+            succeed(reply, 200, row, "private, no-cache");
+        }
     } catch (e) {
         fail(reply, e);
     }
@@ -272,6 +294,7 @@ app.patch("/v1/datasets/:id", { onRequest: authenticate }, async (request, reply
         const [kind, id, digest] = request.credential;
         const [row] = await sql`SELECT * FROM ipto.api_update_dataset(${kind}, ${id}, ${digest}, ${request.params.id},
                                                                      ${request.body})`;
+        reply.header("ETag", entityTag(row.data));
         succeed(reply, 200, row);
     } catch (e) {
         fail(reply, e);
