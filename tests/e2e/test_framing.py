@@ -328,6 +328,8 @@ class Framing(unittest.TestCase):
         line = self.env.front.log_line(request_id)
         self.assertEqual((line["status"], line["route"], line["method"]), (400, "unmatched", "POST"))
         self.assertIn('"event":"request_framing_refused"', self.env.front.stderr())
+        metrics = self.env.client().get("/metrics", record=False).body.decode()
+        self.assertIn('ipto_http_requests_total{route="unmatched",method="POST",status="400"}', metrics)
 
 
 if __name__ == "__main__":
