@@ -40,7 +40,8 @@ std::size_t FairShare::active_keys(Clock::time_point now) {
 
 void FairShare::dispatch(Clock::time_point now) {
     if (waiting_ == 0 || in_flight_ >= capacity_) return;
-    const std::size_t share = std::max<std::size_t>(capacity_ / std::max<std::size_t>(active_keys(now), 1), 1);
+    const std::size_t active = active_keys(now);
+    const std::size_t share = active > 1 ? std::max<std::size_t>(capacity_ / (kContention * active), 1) : capacity_;
     while (in_flight_ < capacity_ && waiting_ > 0) {
         // The waiting key holding the fewest; among equals, the oldest waiter.
         Key* next = nullptr;

@@ -72,7 +72,7 @@ TEST(FrontFairShare, TheNextConnectionGoesToTheKeyHoldingFewest) {
 }
 
 TEST(FrontFairShare, WhileAnotherKeyIsActiveAFloodHoldsAtMostItsShare) {
-    FairShare gate(8, 10s);  // a long window: "active" for the whole test
+    FairShare gate(16, 10s);  // a long window: "active" for the whole test
     { auto t = gate.enter("other", later()); }  // the other tenant was just here
     std::atomic<bool> stop{false};
     std::vector<std::thread> flood;
@@ -82,13 +82,16 @@ TEST(FrontFairShare, WhileAnotherKeyIsActiveAFloodHoldsAtMostItsShare) {
             while (!stop) std::this_thread::yield();
         });
     }
-    eventually([&] { return gate.stats().waiting == 8; });
-    EXPECT_EQ(gate.held_by("flood"), 4u);  // 8 connections / 2 active tenants
+    eventually([&] { return gate.stats().waiting == 10; });
+    EXPECT_EQ(gate.held_by("flood"), 2u);  // 16 connections / (4 x 2 active tenants)
     EXPECT_EQ(gate.stats().active_keys, 2u);
-    // The other tenant gets in at once, though the flood waits.
+    // The other tenant gets in at once, though the flood waits; with a third
+    // tenant active the flood's share drops to its floor of one.
     auto mine = gate.enter("other", FairShare::Clock::now() + 1ms);
     EXPECT_TRUE(mine);
     mine.reset();
+    { auto t = gate.enter("third", later()); }
+    EXPECT_EQ(gate.stats().active_keys, 3u);
     stop = true;
     for (auto& t : flood) t.join();
     EXPECT_EQ(gate.stats().in_flight, 0u);
