@@ -40,3 +40,94 @@ cluster_psql() {
     local dir=$1 port=$2; shift 2
     "$PG_BINDIR/psql" -X -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres "$@"
 }
+
+# Citus clusters: a coordinator and N workers, each a cluster as above in
+# DIR/coordinator, DIR/worker1..N; "NAME PORT" lines in DIR/ports.
+
+# citus_cluster_init DIR N
+citus_cluster_init() {
+    local dir=$1 n=$2 node port i
+    mkdir -p "$dir"
+    chmod 755 "$dir"  # the server user enters it
+    : >"$dir/ports"
+    for i in $(seq 0 "$n"); do
+        if [ "$i" = 0 ]; then node=coordinator; else node=worker$i; fi
+        citus_node_init "$dir/$node" || return 1
+        # Two calls in a row may hand out the same port: ask again.
+        port=$(free_port)
+        while grep -q " $port\$" "$dir/ports"; do port=$(free_port); done
+        echo "$node $port" >>"$dir/ports"
+    done
+}
+
+# citus_node_init NODEDIR: cluster_init plus what every Citus node needs.
+citus_node_init() {
+    local nodedir=$1
+    cluster_init "$nodedir" || return 1
+    # Citus needs prepared transactions for its two-phase commits; half the
+    # connections stay free for the nodes' connections to each other.
+    cat >>"$nodedir/data/postgresql.conf" <<CONF
+
+shared_preload_libraries = 'citus'
+max_connections = 200
+citus.max_client_connections = 100
+max_prepared_transactions = 100
+CONF
+    # Citus connects to the other nodes as the superuser without a password;
+    # every other role logs in with one over TCP.
+    cat >"$nodedir/data/pg_hba.conf" <<HBA
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+HBA
+}
+
+# citus_cluster_nodes DIR: the node names, coordinator first.
+citus_cluster_nodes() { cut -d' ' -f1 "$1/ports"; }
+
+# citus_cluster_port DIR NODE
+citus_cluster_port() { awk -v n="$2" '$1 == n { print $2 }' "$1/ports"; }
+
+# citus_cluster_psql DIR NODE [psql args...]
+citus_cluster_psql() {
+    local dir=$1 node=$2; shift 2
+    cluster_psql "$dir/$node" "$(citus_cluster_port "$dir" "$node")" "$@"
+}
+
+# citus_cluster_start DIR [extra postgres -c options...]: nodes not yet running.
+citus_cluster_start() {
+    local dir=$1 node; shift
+    for node in $(citus_cluster_nodes "$dir"); do
+        as_pg_user "$PG_BINDIR/pg_ctl" -D "$dir/$node/data" status >/dev/null 2>&1 && continue
+        cluster_start "$dir/$node" "$(citus_cluster_port "$dir" "$node")" "$@" || return 1
+    done
+}
+
+# citus_cluster_stop DIR [MODE]: the coordinator first, so no client work
+# reaches a worker that is going away.
+citus_cluster_stop() {
+    local dir=$1 mode=${2:-fast} node
+    [ -f "$dir/ports" ] || return 0
+    for node in $(citus_cluster_nodes "$dir"); do
+        cluster_stop "$dir/$node" "$mode"
+    done
+}
+
+# citus_cluster_create_db DIR DB: DB on every node with the citus extension,
+# the coordinator told its own address and every worker's. Idempotent.
+citus_cluster_create_db() {
+    local dir=$1 db=$2 node coordinator
+    coordinator=$(citus_cluster_nodes "$dir" | head -n 1)
+    for node in $(citus_cluster_nodes "$dir"); do
+        if ! citus_cluster_psql "$dir" "$node" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+            citus_cluster_psql "$dir" "$node" -d postgres -qc "CREATE DATABASE \"$db\"" || return 1
+        fi
+        citus_cluster_psql "$dir" "$node" -d "$db" -qc "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS citus" || return 1
+    done
+    citus_cluster_psql "$dir" "$coordinator" -d "$db" -qAt >/dev/null <<SQL || return 1
+SELECT citus_set_coordinator_host('127.0.0.1', $(citus_cluster_port "$dir" "$coordinator"));
+$(for node in $(citus_cluster_nodes "$dir" | tail -n +2); do
+    echo "SELECT citus_add_node('127.0.0.1', $(citus_cluster_port "$dir" "$node"));"
+done)
+SQL
+}
