@@ -33,11 +33,13 @@ cleanup() {
         [ -e "$f" ] || continue
         kill -KILL "$(cat "$f")" 2>/dev/null || true
     done
-    if [ -f "$workdir/pg/data/postmaster.pid" ]; then
-        pid=$(head -n 1 "$workdir/pg/data/postmaster.pid")
+    # The single server in pg/, or each node of a Citus cluster.
+    for f in "$workdir"/*/data/postmaster.pid; do
+        [ -f "$f" ] || continue
+        pid=$(head -n 1 "$f")
         kill -QUIT "$pid" 2>/dev/null || true
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
+    done
     if [ "${E2E_KEEP:-}" = "1" ]; then
         echo "run-e2e.sh: kept $workdir" >&2
     else

@@ -5,7 +5,9 @@ operator-face helpers (tenants, keys, sessions, objects) run through psql.
 Environment (as ctest passes it; tests/run-e2e.sh fills in defaults):
   IPTO_SOURCE_DIR, IPTO_BUILD_DIR (the front is $IPTO_BUILD_DIR/ipto-front,
   or $IPTO_FRONT_BINARY when set, e.g. an installed /usr/bin/ipto-front),
-  PG_BINDIR (initdb, pg_ctl, postgres, psql), E2E_WORKDIR (a fresh directory).
+  PG_BINDIR (initdb, pg_ctl, postgres, psql), E2E_WORKDIR (a fresh directory),
+  IPTO_E2E_DISTRIBUTED=1 for a Citus cluster (a coordinator and two workers)
+  in place of the single server.
 """
 
 import atexit
@@ -30,6 +32,7 @@ SEED_FIELDS = [
 REQUEST_ID = re.compile(r"^req_[0-9a-f]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 FRONT_PASSWORD = "front-" + secrets.token_hex(12)
+DISTRIBUTED = os.environ.get("IPTO_E2E_DISTRIBUTED") == "1"
 
 
 def wait_until(fn, timeout=15, step=0.1):
@@ -125,6 +128,127 @@ class Cluster:
         self.psql("CREATE DATABASE %s" % self.dbname, db="postgres")
         self.psql("CREATE EXTENSION ipto")
         # The front's login: a member of ipto_api and nothing more.
+        self.psql("CREATE ROLE ipto_front LOGIN PASSWORD %s IN ROLE ipto_api" % sql_literal(FRONT_PASSWORD))
+
+
+class CitusNode(Cluster):
+    """One node of a Citus cluster, in workdir/NAME."""
+
+    def __init__(self, workdir, name):
+        super().__init__(workdir)
+        self.name = name
+        self.dir = os.path.join(workdir, name)
+        self.data = os.path.join(self.dir, "data")
+
+    def init(self):
+        super().init()
+        # Citus needs prepared transactions for its two-phase commits; half the
+        # connections stay free for the nodes' connections to each other.
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            f.write("shared_preload_libraries = 'citus'\nmax_connections = 200\n"
+                    "citus.max_client_connections = 100\nmax_prepared_transactions = 100\n")
+        # Citus connects to the other nodes as the superuser without a
+        # password; every other role logs in with one over TCP.
+        with open(os.path.join(self.data, "pg_hba.conf"), "w") as f:
+            f.write("local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
+                    "host all all 127.0.0.1/32 scram-sha-256\n")
+
+    def join(self):
+        """The database on this node, with the citus extension."""
+        if self.psql("SELECT 1 FROM pg_database WHERE datname = %s" % sql_literal(self.dbname), db="postgres") != "1":
+            self.psql("CREATE DATABASE %s" % self.dbname, db="postgres")
+        self.psql("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS citus")
+
+
+class CitusCluster:
+    """A Citus cluster: a coordinator and workers (CitusNode each). psql(),
+    scalar(), front_conninfo() and dir/port/data are the coordinator's;
+    psql_on() reaches any node. Workers are numbered from 0."""
+
+    def __init__(self, workdir, workers=2):
+        self.workdir = workdir
+        self.bindir = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
+        self.dbname = "ipto"
+        self.coordinator = CitusNode(workdir, "coordinator")
+        self.workers = [CitusNode(workdir, "worker%d" % (i + 1)) for i in range(workers)]
+        self.dir = self.coordinator.dir
+        self.data = self.coordinator.data
+        self.port = self.coordinator.port
+
+    def nodes(self):
+        return [self.coordinator] + self.workers
+
+    def worker_ports(self):
+        return [w.port for w in self.workers]
+
+    def node(self, which):
+        """A node: itself, a worker's index, or "coordinator"."""
+        if which == "coordinator":
+            return self.coordinator
+        if isinstance(which, int):
+            return self.workers[which]
+        return which
+
+    def init(self):
+        for n in self.nodes():
+            n.init()
+
+    def start(self):
+        for n in self.nodes():
+            if not n.is_running():
+                n.start()
+
+    def stop(self, mode="fast"):
+        # The coordinator first: no new distributed work reaches a worker going away.
+        for n in self.nodes():
+            if n.is_running():
+                n.stop(mode)
+
+    def is_running(self):
+        return any(n.is_running() for n in self.nodes())
+
+    def stop_worker(self, i, mode="fast"):
+        self.workers[i].stop(mode)
+
+    def start_worker(self, i):
+        self.workers[i].start()
+
+    def psql(self, sql, **kw):
+        return self.coordinator.psql(sql, **kw)
+
+    def psql_on(self, which, sql, **kw):
+        return self.node(which).psql(sql, **kw)
+
+    def scalar(self, sql):
+        return self.psql(sql)
+
+    def front_conninfo(self):
+        return self.coordinator.front_conninfo()
+
+    def add_worker(self):
+        """A new node, started and added to the cluster (no shards move to it)."""
+        node = CitusNode(self.workdir, "worker%d" % (len(self.workers) + 1))
+        node.init()
+        node.start()
+        node.join()
+        self.psql("SELECT citus_add_node('127.0.0.1', %d)" % node.port)
+        self.workers.append(node)
+        return node
+
+    def setup_database(self):
+        for n in self.nodes():
+            n.join()
+        self.psql("SELECT citus_set_coordinator_host('127.0.0.1', %d)" % self.port)
+        for w in self.workers:
+            self.psql("SELECT citus_add_node('127.0.0.1', %d)" % w.port)
+        self.psql("CREATE EXTENSION ipto")
+        p = self.psql("SELECT ipto.distribute()", check=False)
+        if p.returncode != 0:
+            raise RuntimeError("SELECT ipto.distribute() failed on the coordinator (extension %s); the distributed "
+                               "suite cannot run without it:\n%s" % (
+                                   self.scalar("SELECT extversion FROM pg_extension WHERE extname = 'ipto'"),
+                                   p.stderr))
+        # The front's login, as on a single server (Citus creates it on every node).
         self.psql("CREATE ROLE ipto_front LOGIN PASSWORD %s IN ROLE ipto_api" % sql_literal(FRONT_PASSWORD))
 
 
@@ -362,7 +486,7 @@ class Environment:
     def __init__(self):
         self.owned_workdir = "E2E_WORKDIR" not in os.environ
         self.workdir = os.environ.get("E2E_WORKDIR") or tempfile.mkdtemp(prefix="ipto-e2e-", dir="/tmp")
-        self.cluster = Cluster(self.workdir)
+        self.cluster = CitusCluster(self.workdir) if DISTRIBUTED else Cluster(self.workdir)
         self.front = None
         self.extra_fronts = []
         self.ops = Ops(self.cluster)

@@ -41,7 +41,22 @@ MODULES = [
     "test_openapi_conformance",
 ]
 
+# Skipped on a Citus cluster (IPTO_E2E_DISTRIBUTED=1) only, each with why.
+SINGLE_NODE_ONLY = {
+    "test_outage.Outage.test_stop_and_restart_the_database":
+        "stops and restarts the single PostgreSQL server; on a cluster, nodes stop one at a time (stop_worker)",
+    "test_outage.Outage.test_stop_under_load":
+        "stops and restarts the single PostgreSQL server under load; on a cluster, nodes stop one at a time "
+        "(stop_worker)",
+}
 
+
+def skip_single_node_only(name, module):
+    for test, reason in SINGLE_NODE_ONLY.items():
+        module_name, cls_name, method = test.split(".")
+        if module_name == name:
+            cls = getattr(module, cls_name)
+            setattr(cls, method, unittest.skip("single server only: " + reason)(getattr(cls, method)))
 
 
 def main(argv):
@@ -54,6 +69,8 @@ def main(argv):
         if only and not any(name == o or name.startswith(o) or o.startswith(name + ".") for o in only):
             continue
         module = importlib.import_module(name)
+        if harness.DISTRIBUTED:
+            skip_single_node_only(name, module)
         selected = [o for o in only if o.startswith(name + ".")]
         if selected:
             for o in selected:

@@ -212,6 +212,8 @@ class NoSecretInLogs(unittest.TestCase):
                 self.assertEqual(c.get("/v1/datasets/dset_000000000000").status, 404)
         logs = {"postgresql": open(os.path.join(env.cluster.dir, "server.log"), errors="replace").read(),
                 "front stdout": env.front.stdout(), "front stderr": env.front.stderr()}
+        for node in getattr(env.cluster, "workers", []):  # a Citus cluster's other nodes
+            logs["postgresql " + node.name] = open(os.path.join(node.dir, "server.log"), errors="replace").read()
         self.assertIn("api_get_dataset", logs["postgresql"], "log_statement = 'all' is not in effect")
         secrets_used = []
         for cred in env.ops.minted:
