@@ -1,7 +1,10 @@
 #include "auth.hpp"
 
+#include <map>
+
 #include "boundary.hpp"
 #include "errors.hpp"
+#include "placement.hpp"
 #include "scopes.hpp"
 #include "sha256.hpp"
 #include "spi.hpp"
@@ -36,6 +39,60 @@ void set_request_tenant(const std::string& tenant_id) {
     pg::call([&] {
         return set_config_option("ipto.tenant_id", value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
     });
+    if (!placement::citus_present()) return;
+    // On Citus, a statement's shard queries run in other sessions, on the
+    // workers: Citus sends them the SQL SET LOCAL commands of the
+    // transaction (and only those), so the policies there see the tenant.
+    pg::call([] {
+        return set_config_option("citus.propagate_set_commands", "local", PGC_USERSET, PGC_S_SESSION,
+                                 GUC_ACTION_LOCAL, true, 0, false);
+    });
+    std::string set = "SET LOCAL ipto.tenant_id = ";
+    set += pg::call([&] { return quote_literal_cstr(value); });
+    const char* sql = set.c_str();
+    spi::Connection spi;
+    int rc = pg::call([&] { return SPI_execute(sql, false, 0); });
+    if (rc != SPI_OK_UTILITY) throw Error(ErrorKind::internal, "could not set ipto.tenant_id");
+    spi.finish();
+}
+
+// When the key was last used: written at most once a minute per key and
+// backend, so a read stays (almost) read-only. Kept with the tenant's rows
+// (a write to the global credential tables would reach every node).
+std::map<std::string, TimestampTz> touched;  // committed touches of this backend
+std::optional<std::pair<std::string, TimestampTz>> touch_pending;
+
+void on_transaction_end(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT && touch_pending) {
+        if (touched.size() > 10000) touched.clear();  // bounded: a forgotten key is only touched again
+        touched[touch_pending->first] = touch_pending->second;
+    }
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT) touch_pending.reset();
+}
+
+void touch_api_key(const std::string& tenant_id, const std::string& api_key_id) {
+    static bool registered = false;
+    if (!registered) {
+        pg::call([] { RegisterXactCallback(on_transaction_end, nullptr); });
+        registered = true;
+    }
+    TimestampTz now = GetCurrentTransactionStartTimestamp();
+    auto it = touched.find(api_key_id);
+    if (it != touched.end() && now - it->second < 60 * USECS_PER_SEC && now >= it->second) return;
+    static spi::Statement touch(
+        "INSERT INTO ipto.api_key_uses AS u (tenant_id, api_key_id, last_used_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (tenant_id, api_key_id) DO UPDATE SET last_used_at = excluded.last_used_at"
+        " WHERE u.last_used_at < excluded.last_used_at - interval '1 minute'",
+        {TEXTOID, TEXTOID, TIMESTAMPTZOID});
+    // A database of an older version keeps the time on the key itself.
+    static spi::Statement touch_key(
+        "UPDATE ipto.api_keys SET last_used_at = $3 WHERE api_key_id = $2"
+        " AND $1::text IS NOT NULL AND (last_used_at IS NULL OR last_used_at < $3 - interval '1 minute')",
+        {TEXTOID, TEXTOID, TIMESTAMPTZOID});
+    spi::Params p;
+    p.text(tenant_id).text(api_key_id).datum(TimestampTzGetDatum(now), false);
+    spi::execute(placement::has_relation("api_key_uses") ? touch : touch_key, p);
+    touch_pending.emplace(api_key_id, now);
 }
 
 }  // namespace
@@ -44,16 +101,13 @@ Principal authenticate(const std::optional<std::string>& kind, const std::option
                        const std::optional<std::string>& digest_hex) {
     static spi::Statement api_key(
         "SELECT tenant_id, secret_sha256, scopes,"
-        " revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()),"
-        " last_used_at IS NULL OR last_used_at < now() - interval '1 minute', api_key_id"
+        " revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()), true, api_key_id"
         " FROM ipto.api_keys WHERE prefix = $1",
         {TEXTOID});
     static spi::Statement session(
         "SELECT tenant_id, secret_sha256, scopes, revoked_at IS NULL AND expires_at > now(), false, session_id"
         " FROM ipto.sessions WHERE session_id = $1",
         {TEXTOID});
-    // Written at most once a minute per key: a read stays (almost) read-only.
-    static spi::Statement touch("UPDATE ipto.api_keys SET last_used_at = now() WHERE api_key_id = $1", {TEXTOID});
 
     auto digest = digest_bytes(digest_hex);
     if (!kind || !credential_id || !digest) throw invalid();
@@ -69,13 +123,15 @@ Principal authenticate(const std::optional<std::string>& kind, const std::option
     bool match = constant_time_equal(stored, *digest);
     if (r.rows() != 1 || !match || !r.boolean(0, 4)) throw invalid();
     Principal who{r.text_required(0, 1), r.text_array(0, 3)};
-    if (r.boolean(0, 5)) {
-        spi::Params t;
-        t.text(r.text_required(0, 6));
-        spi::execute(touch, t);
-    }
+    std::optional<std::string> key_id;
+    if (r.boolean(0, 5)) key_id = r.text_required(0, 6);
     spi.finish();
     set_request_tenant(who.tenant_id);
+    if (key_id) {
+        spi::Connection touching;  // under the tenant's policies
+        touch_api_key(who.tenant_id, *key_id);
+        touching.finish();
+    }
     return who;
 }
 

@@ -10,6 +10,7 @@
 // sum of its shards.
 #include "counters.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -18,6 +19,7 @@
 #include "restore.hpp"
 #include "spi.hpp"
 #include "sql_values.hpp"
+#include "transition_rows.hpp"
 
 using namespace ipto;
 
@@ -141,7 +143,7 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
     static spi::Statement upsert(
         "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
         " total_bytes, last_ingest_at)"
-        " SELECT $1, $2, $3::int2, $4, $5, $6, CASE WHEN $7 IS NOT NULL THEN least($7, statement_timestamp()) END"
+        " SELECT $1, $2, $3::int2, $4, $5, $6, $7"
         " WHERE $8 OR EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
         " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"
         " object_count = c.object_count + excluded.object_count,"
@@ -152,7 +154,11 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, BOOLOID});
     spi::Params p;
     p.text(tenant).text(dataset).int4(counters::my_shard()).int8(d.objects).int8(d.active).int8(d.bytes);
-    p.datum(TimestampTzGetDatum(d.newest.value_or(0)), !d.newest).boolean(restore::loading_dump());
+    // No later than the statement (computed here: Citus plans no stable
+    // function inside a CASE).
+    std::optional<TimestampTz> newest = d.newest;
+    if (newest) newest = std::min(*newest, GetCurrentStatementStartTimestamp());
+    p.datum(TimestampTzGetDatum(newest.value_or(0)), !newest).boolean(restore::loading_dump());
     counters::OwnWrite own;
     return spi::execute(upsert, p).rows() == 1;
 }
@@ -197,7 +203,10 @@ IPTO_FUNCTION(ipto_objects_counters_delete) {
 
 IPTO_FUNCTION(ipto_objects_counters_truncate) {
     // TRUNCATE holds ACCESS EXCLUSIVE on objects: no object exists now. The
-    // time of the last ingest stays (a delete does not roll it back).
+    // time of the last ingest stays (a delete does not roll it back). On
+    // Citus this fires on every shard and, once, on the table the statement
+    // named: the counters of all shards are zeroed there.
+    if (transition::on_shard(counters::trigger_data(fcinfo), "objects")) return PointerGetDatum(nullptr);
     static spi::Statement zero(
         "UPDATE ipto.dataset_counters SET object_count = 0, active_object_count = 0, total_bytes = 0"
         " WHERE object_count <> 0 OR active_object_count <> 0 OR total_bytes <> 0",
@@ -266,55 +275,65 @@ IPTO_FUNCTION(ipto_verify_counters) {
 }
 
 IPTO_FUNCTION(ipto_rebuild_counters) {
-    // Lock each dataset (none is deleted meanwhile) and its shards: writers
-    // in flight on an existing shard finish first, and the recount then runs
+    // One dataset at a time, each statement on its tenant's shard. Lock the
+    // dataset (it is not deleted meanwhile) and its shards: writers in
+    // flight on an existing shard finish first, and the recount then runs
     // on a newer snapshot that sees their objects. A writer in flight that
     // creates a new shard row is not waited for: the recount does not see
     // its objects and the replacement below does not see its row, so its
     // delta counts once either way. Later writers add on top of the result.
-    static spi::Statement lock_datasets(
-        "SELECT FROM ipto.datasets WHERE $1::text IS NULL OR dataset_id = $1 ORDER BY tenant_id, dataset_id FOR UPDATE",
+    static spi::Statement datasets(
+        "SELECT tenant_id, dataset_id FROM ipto.datasets WHERE $1::text IS NULL OR dataset_id = $1"
+        " ORDER BY tenant_id, dataset_id",
         {TEXTOID});
+    static spi::Statement lock_dataset(
+        "SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR UPDATE", {TEXTOID, TEXTOID});
     static spi::Statement lock_shards(
-        "SELECT FROM ipto.dataset_counters WHERE $1::text IS NULL OR dataset_id = $1"
-        " ORDER BY tenant_id, dataset_id, shard FOR UPDATE",
-        {TEXTOID});
-    static spi::Statement wrong("SELECT tenant_id, dataset_id, n, a, b, last FROM (" STORED_AND_ACTUAL ") x"
-                                " WHERE (x.stored_n, x.stored_a, x.stored_b) IS DISTINCT FROM (x.n, x.a, x.b)",
-                                {TEXTOID});
+        "SELECT FROM ipto.dataset_counters WHERE tenant_id = $1 AND dataset_id = $2 ORDER BY shard FOR UPDATE",
+        {TEXTOID, TEXTOID});
+    static spi::Statement recount(
+        "SELECT s.n, s.a, s.b, s.last, o.n, o.a, o.b FROM"
+        " (SELECT coalesce(sum(object_count), 0)::bigint AS n, coalesce(sum(active_object_count), 0)::bigint AS a,"
+        "  coalesce(sum(total_bytes), 0)::bigint AS b, max(last_ingest_at) AS last FROM ipto.dataset_counters"
+        "  WHERE tenant_id = $1 AND dataset_id = $2) s,"
+        " (SELECT count(*) AS n, count(*) FILTER (WHERE " ACTIVE ") AS a, coalesce(sum(size_bytes), 0)::bigint AS b"
+        "  FROM ipto.objects WHERE tenant_id = $1 AND dataset_id = $2) o",
+        {TEXTOID, TEXTOID});
     // All shards of a dataset become one row holding the actual counts.
+    static spi::Statement clear("DELETE FROM ipto.dataset_counters WHERE tenant_id = $1 AND dataset_id = $2",
+                                {TEXTOID, TEXTOID});
     static spi::Statement replace(
-        "WITH cleared AS (DELETE FROM ipto.dataset_counters WHERE tenant_id = $1 AND dataset_id = $2 RETURNING 1)"
-        " INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, object_count, active_object_count,"
-        " total_bytes, last_ingest_at) SELECT $1, $2, -1, $3, $4, $5, $6 FROM (SELECT count(*) FROM cleared) c",
+        "INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, object_count, active_object_count,"
+        " total_bytes, last_ingest_at) VALUES ($1, $2, -1, $3, $4, $5, $6)",
         {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID});
     auto only = sql::arg_text(fcinfo, 0);
     spi::Connection spi;
     spi::Params p;
     p.opt_text(only);
-    if (spi::execute(lock_datasets, p).rows() == 0 && only) {
+    auto r = spi::execute(datasets, p);
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (std::uint64_t i = 0; i < r.rows(); ++i) keys.emplace_back(r.text_required(i, 1), r.text_required(i, 2));
+    std::int64_t fixed = 0;
+    counters::OwnWrite own;
+    for (const auto& [tenant, dataset] : keys) {
+        spi::Params k;
+        k.text(tenant).text(dataset);
+        if (spi::execute(lock_dataset, k).rows() == 0) continue;  // deleted meanwhile
+        spi::execute(lock_shards, k);
+        auto c = spi::execute(recount, k);
+        std::int64_t n = c.int8(0, 5), a = c.int8(0, 6), b = c.int8(0, 7);
+        if (c.int8(0, 1) == n && c.int8(0, 2) == a && c.int8(0, 3) == b) continue;
+        std::optional<std::int64_t> last = c.timestamp_us(0, 4);
+        spi::execute(clear, k);
+        spi::Params q;
+        q.text(tenant).text(dataset).int8(n).int8(a).int8(b).timestamp_us(last);
+        spi::execute(replace, q);
+        ++fixed;
+    }
+    if (only && keys.empty()) {
         throw Error(ErrorKind::not_found, "dataset " + *only + " not found", "dataset_id",
                     "pass an existing dataset id, or NULL for all");
     }
-    spi::execute(lock_shards, p);
-    auto r = spi::execute(wrong, p);
-    struct Fix {
-        std::string tenant_id, dataset_id;
-        std::int64_t n, a, b;
-        std::optional<std::int64_t> last;
-    };
-    std::vector<Fix> fixes;
-    for (std::uint64_t i = 0; i < r.rows(); ++i) {
-        fixes.push_back({r.text_required(i, 1), r.text_required(i, 2), r.int8(i, 3), r.int8(i, 4), r.int8(i, 5),
-                         r.timestamp_us(i, 6)});
-    }
-    counters::OwnWrite own;
-    for (const Fix& f : fixes) {
-        spi::Params q;
-        q.text(f.tenant_id).text(f.dataset_id).int8(f.n).int8(f.a).int8(f.b).timestamp_us(f.last);
-        spi::execute(replace, q);
-    }
-    std::int64_t fixed = static_cast<std::int64_t>(fixes.size());
     spi.finish();
     return Int64GetDatum(fixed);
 }

@@ -1,24 +1,24 @@
 #include "dataset_store.hpp"
 
+#include <algorithm>
+
 #include "cursor.hpp"
 #include "errors.hpp"
 #include "etag.hpp"
 #include "ids.hpp"
-#include "random.hpp"
+#include "placement.hpp"
 #include "spi.hpp"
 
 namespace ipto::store {
 namespace {
 
-// A dataset row as the API shows it, from `source` (aliased d): its live
-// counters are the sums of its shards in ipto.dataset_counters.
-#define DATASETS_FROM(source)                                                                               \
-    "SELECT d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"     \
-    " d.pricing_model, d.visibility, d.status, coalesce(c.n, 0), coalesce(c.a, 0), coalesce(c.b, 0),"      \
-    " d.created_at, d.updated_at, c.last FROM " source " d"                                                 \
-    " LEFT JOIN LATERAL (SELECT sum(x.object_count)::bigint AS n, sum(x.active_object_count)::bigint AS a," \
-    "   sum(x.total_bytes)::bigint AS b, max(x.last_ingest_at) AS last FROM ipto.dataset_counters x"        \
-    "   WHERE x.tenant_id = d.tenant_id AND x.dataset_id = d.dataset_id) c ON true "
+// A dataset row's own columns, from ipto.datasets aliased d. Its live
+// counters are added after (with_counters): the sums of its shards in
+// ipto.dataset_counters, read in a statement of their own so that every
+// statement stays on the owner's shard on Citus.
+#define DATASET_COLUMNS                                                                                   \
+    " d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"           \
+    " d.pricing_model, d.visibility, d.status, d.created_at, d.updated_at "
 
 // Who may see a dataset: its owner; anyone, if listed and active; a tenant
 // the owner granted, if restricted. $1 is the asking tenant.
@@ -38,13 +38,82 @@ DatasetRecord record(const spi::Result& r, std::uint64_t row) {
     d.pricing_model = r.text_required(row, 7);
     d.visibility = r.text_required(row, 8);
     d.status = r.text_required(row, 9);
-    d.object_count = r.int8(row, 10);
-    d.active_object_count = r.int8(row, 11);
-    d.total_bytes = r.int8(row, 12);
-    d.created_at_us = *r.timestamp_us(row, 13);
-    d.updated_at_us = *r.timestamp_us(row, 14);
-    d.last_ingest_at_us = r.timestamp_us(row, 15);
+    d.created_at_us = *r.timestamp_us(row, 10);
+    d.updated_at_us = *r.timestamp_us(row, 11);
     return d;
+}
+
+// Fills in the live counters of datasets read with DATASET_COLUMNS.
+void with_counters(std::vector<DatasetRecord*> datasets) {
+    if (datasets.empty()) return;
+    static spi::Statement sums(
+        "SELECT tenant_id, dataset_id, sum(object_count)::bigint, sum(active_object_count)::bigint,"
+        " sum(total_bytes)::bigint, max(last_ingest_at) FROM ipto.dataset_counters"
+        " WHERE tenant_id = ANY ($1) AND dataset_id = ANY ($2) GROUP BY tenant_id, dataset_id",
+        {TEXTARRAYOID, TEXTARRAYOID});
+    std::vector<std::string> tenants, ids;
+    for (const DatasetRecord* d : datasets) {
+        if (std::find(tenants.begin(), tenants.end(), d->tenant_id) == tenants.end()) tenants.push_back(d->tenant_id);
+        ids.push_back(d->dataset_id);
+    }
+    spi::Params p;
+    p.text_array(tenants).text_array(ids);
+    auto r = spi::execute(sums, p);
+    for (std::uint64_t i = 0; i < r.rows(); ++i) {
+        std::string tenant = r.text_required(i, 1), id = r.text_required(i, 2);
+        for (DatasetRecord* d : datasets) {
+            if (d->tenant_id != tenant || d->dataset_id != id) continue;
+            d->object_count = r.int8(i, 3);
+            d->active_object_count = r.int8(i, 4);
+            d->total_bytes = r.int8(i, 5);
+            d->last_ingest_at_us = r.timestamp_us(i, 6);
+        }
+    }
+}
+
+DatasetRecord counted(DatasetRecord d) {
+    with_counters({&d});
+    return d;
+}
+
+// The owner of a dataset id, from the id directory (one shard: the
+// owner's, on Citus). A database of an older version has no directory.
+std::optional<std::string> owner_of(std::string_view dataset_id) {
+    static spi::Statement owner("SELECT tenant_id FROM ipto.dataset_directory WHERE dataset_id = $1", {TEXTOID});
+    spi::Params p;
+    p.text(dataset_id);
+    auto r = spi::execute(owner, p);
+    if (r.rows() == 0) return std::nullopt;
+    return r.text_required(0, 1);
+}
+
+bool has_directory() { return placement::has_relation("dataset_directory"); }
+
+// The dataset, if `tenant_id` may see it (its own first).
+std::optional<DatasetRecord> visible_dataset(const std::string& tenant_id, std::string_view dataset_id) {
+    static spi::Statement own("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+                              {TEXTOID, TEXTOID});
+    static spi::Statement others("SELECT" DATASET_COLUMNS "FROM ipto.datasets d"
+                                 " WHERE d.tenant_id = $3 AND d.dataset_id = $2 AND" VISIBLE_TO_1,
+                                 {TEXTOID, TEXTOID, TEXTOID});
+    static spi::Statement any_owner("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1
+                                    "ORDER BY d.tenant_id = $1 DESC LIMIT 1",
+                                    {TEXTOID, TEXTOID});
+    spi::Params p;
+    p.text(tenant_id).text(dataset_id);
+    if (!has_directory()) {
+        auto r = spi::execute(any_owner, p);
+        if (r.rows() == 0) return std::nullopt;
+        return record(r, 0);
+    }
+    auto r = spi::execute(own, p);
+    if (r.rows() == 1) return record(r, 0);
+    auto owner = owner_of(dataset_id);
+    if (!owner || *owner == tenant_id) return std::nullopt;
+    p.text(*owner);
+    auto o = spi::execute(others, p);
+    if (o.rows() == 0) return std::nullopt;
+    return record(o, 0);
 }
 
 Error dataset_not_found(std::string_view dataset_id) {
@@ -55,11 +124,7 @@ Error dataset_not_found(std::string_view dataset_id) {
 // After an owner-only statement touched nothing: 403 if the tenant can see
 // the dataset (someone else's), 404 if it cannot.
 [[noreturn]] void refuse_non_owner(const std::string& tenant_id, std::string_view dataset_id) {
-    static spi::Statement visible("SELECT FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1 "LIMIT 1",
-                                  {TEXTOID, TEXTOID});
-    spi::Params p;
-    p.text(tenant_id).text(dataset_id);
-    if (spi::execute(visible, p).rows() > 0) {
+    if (visible_dataset(tenant_id, dataset_id)) {
         throw Error(ErrorKind::forbidden, "dataset " + std::string(dataset_id) + " belongs to another tenant",
                     "dataset_id", "only the owning tenant may change or delete a dataset");
     }
@@ -93,12 +158,12 @@ std::string cursor_context(const std::string& tenant_id, const ListQuery& q) {
 void check_precondition(const std::string& tenant_id, std::string_view dataset_id, const Precondition& expected) {
     static spi::Statement lock("SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR UPDATE",
                                {TEXTOID, TEXTOID});
-    static spi::Statement current(DATASETS_FROM("ipto.datasets") "WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+    static spi::Statement current("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                   {TEXTOID, TEXTOID});
     spi::Params p;
     p.text(tenant_id).text(dataset_id);
     if (spi::execute(lock, p).rows() == 0) refuse_non_owner(tenant_id, dataset_id);
-    DatasetRecord d = record(spi::execute(current, p), 0);
+    DatasetRecord d = counted(record(spi::execute(current, p), 0));
     if (expected.if_match && !entity_tag_matches(*expected.if_match, entity_tag(dataset_json(d)), TagComparison::strong)) {
         throw Error(ErrorKind::precondition_failed, "dataset " + d.dataset_id + " has changed since that entity tag",
                     "If-Match", "read the dataset again and send its current ETag");
@@ -126,24 +191,39 @@ void require_tenant(const std::string& tenant_id) {
 }
 
 DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& f) {
-    // Ids are 48 random bits; a clash is retried, never surfaced.
+    // Ids are 48 random bits; a clash is retried, never surfaced. The id is
+    // claimed in the directory first (where ids are unique across tenants),
+    // then the dataset is written.
+    static spi::Statement claim(
+        "INSERT INTO ipto.dataset_directory (dataset_id, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", {TEXTOID, TEXTOID});
     static spi::Statement insert(
+        "INSERT INTO ipto.datasets AS d (dataset_id, tenant_id, name, description, source_modality,"
+        " monetization_mode, pricing_model, visibility) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " RETURNING" DATASET_COLUMNS,
+        {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+    // A database of an older version: no directory, ids checked in place.
+    static spi::Statement insert_unique(
         "INSERT INTO ipto.datasets AS d (dataset_id, tenant_id, name, description, source_modality,"
         " monetization_mode, pricing_model, visibility)"
         " SELECT $1, $2, $3, $4, $5, $6, $7, $8"
         " WHERE NOT EXISTS (SELECT FROM ipto.datasets x WHERE x.dataset_id = $1)"
-        " RETURNING d.dataset_id, d.tenant_id, d.name, d.description, d.source_modality, d.monetization_mode,"
-        " d.pricing_model, d.visibility, d.status, 0::int8, 0::int8, 0::int8, d.created_at, d.updated_at,"
-        " NULL::timestamptz",
+        " RETURNING" DATASET_COLUMNS,
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
     spi::Connection spi;
+    const bool directory = has_directory();
     for (int attempt = 0; attempt < 4; ++attempt) {
+        std::string id = placement::new_dataset_id(tenant_id);
+        if (directory) {
+            spi::Params c;
+            c.text(id).text(tenant_id);
+            if (spi::execute(claim, c).rows() == 0) continue;
+        }
         spi::Params p;
-        p.text(ext::new_id(IdKind::dataset)).text(tenant_id).text(*f.name).opt_text(*f.description);
+        p.text(id).text(tenant_id).text(*f.name).opt_text(*f.description);
         p.text(*f.source_modality).text(*f.monetization_mode).text(*f.pricing_model).text(*f.visibility);
-        auto r = spi::execute(insert, p);
+        auto r = spi::execute(directory ? insert : insert_unique, p);
         if (r.rows() == 1) {
-            DatasetRecord d = record(r, 0);
+            DatasetRecord d = record(r, 0);  // a new dataset counts nothing yet
             spi.finish();
             return d;
         }
@@ -153,17 +233,12 @@ DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& 
 
 DatasetRecord get_dataset(const std::string& tenant_id, std::string_view dataset_id) {
     if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
-    static spi::Statement select(DATASETS_FROM("(SELECT d.* FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1
-                                               "ORDER BY d.tenant_id = $1 DESC LIMIT 1)"),
-                                 {TEXTOID, TEXTOID});
     spi::Connection spi;
-    spi::Params p;
-    p.text(tenant_id).text(dataset_id);
-    auto r = spi::execute(select, p);
-    if (r.rows() == 0) throw dataset_not_found(dataset_id);
-    DatasetRecord d = record(r, 0);
+    auto d = visible_dataset(tenant_id, dataset_id);
+    if (!d) throw dataset_not_found(dataset_id);
+    DatasetRecord out = counted(std::move(*d));
     spi.finish();
-    return d;
+    return out;
 }
 
 void validate_list_query(const ListQuery& q) {
@@ -185,8 +260,8 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
     // $4 (owner) and the filters switch whole streams off. Deep pages cost
     // what the first does.
 #define AFTER_CURSOR " AND (d.created_at, d.dataset_id) < ($5, $6) ORDER BY d.created_at DESC, d.dataset_id DESC LIMIT $7"
-    static spi::Statement page(DATASETS_FROM(
-        "(SELECT * FROM ("
+    static spi::Statement page(
+        "SELECT" DATASET_COLUMNS "FROM (SELECT * FROM ("
         "  (SELECT d.*, 1 AS stream FROM ipto.datasets d WHERE ($4::text IS NULL OR $4 = 'me') AND d.tenant_id = $1"
         "     AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.visibility = $3)" AFTER_CURSOR ")"
         "  UNION ALL"
@@ -201,8 +276,8 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
         "     AND g.grantee_tenant_id = $1 AND d.visibility = 'restricted'"
         "     AND ($2::text IS NULL OR d.status = $2)" AFTER_CURSOR ")"
         " ) streams WHERE NOT (stream = 2 AND tenant_id = $1)"
-        " ORDER BY created_at DESC, dataset_id DESC LIMIT $7)")
-        "ORDER BY d.created_at DESC, d.dataset_id DESC",
+        " ORDER BY created_at DESC, dataset_id DESC LIMIT $7) d"
+        " ORDER BY d.created_at DESC, d.dataset_id DESC",
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, INT4OID});
 #undef AFTER_CURSOR
     // The same three streams, counted from the tallies kept by triggers
@@ -212,14 +287,14 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
         "SELECT (CASE WHEN $4::text IS NULL OR $4 = 'me' THEN " TALLY("tenant_id = $1 AND ($2::text IS NULL OR status = $2)"
         "   AND ($3::text IS NULL OR visibility = $3)") " ELSE 0 END)"
         " + (CASE WHEN ($4::text IS NULL OR $4 = 'others') AND ($2::text IS NULL OR $2 = 'active')"
-        "     AND ($3::text IS NULL OR $3 = 'listed') THEN " TALLY("tenant_id = '*'")
+        "     AND ($3::text IS NULL OR $3 = 'listed') THEN " TALLY("tenant_id = ANY ($5)")
         "     - " TALLY("tenant_id = $1 AND visibility = 'listed' AND status = 'active'") " ELSE 0 END)"
         " + (CASE WHEN ($4::text IS NULL OR $4 = 'others') AND ($3::text IS NULL OR $3 = 'restricted') THEN"
         "     (SELECT count(*) FROM ipto.dataset_grants g JOIN ipto.datasets d"
         "        ON d.tenant_id = g.tenant_id AND d.dataset_id = g.dataset_id"
         "      WHERE g.grantee_tenant_id = $1 AND d.visibility = 'restricted' AND ($2::text IS NULL OR d.status = $2))"
         "   ELSE 0 END)",
-        {TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+        {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID});
 #undef TALLY
     spi::Connection spi;
     const std::string context = cursor_context(tenant_id, q);
@@ -235,12 +310,15 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
     auto r = spi::execute(page, p);
     DatasetPage out;
     for (std::uint64_t i = 0; i < r.rows() && i < static_cast<std::uint64_t>(q.limit); ++i) out.datasets.push_back(record(r, i));
+    std::vector<DatasetRecord*> shown;
+    for (DatasetRecord& d : out.datasets) shown.push_back(&d);
+    with_counters(shown);
     if (r.rows() > static_cast<std::uint64_t>(q.limit)) {
         const DatasetRecord& last = out.datasets.back();
         out.next_cursor = encode_cursor({last.created_at_us, last.dataset_id}, cursor_key(), context);
     }
     spi::Params c;
-    c.text(tenant_id).opt_text(q.status).opt_text(q.visibility).opt_text(q.owner);
+    c.text(tenant_id).opt_text(q.status).opt_text(q.visibility).opt_text(q.owner).text_array(placement::catalogue_keys());
     auto total = spi::execute(count, c);
     out.total = static_cast<std::int64_t>(total.int8(0, 1));
     spi.finish();
@@ -255,15 +333,17 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
     "COALESCE($3, d.name), CASE WHEN $4 THEN $5 ELSE d.description END, COALESCE($6, d.source_modality)," \
     " COALESCE($7, d.monetization_mode), COALESCE($8, d.pricing_model), COALESCE($9, d.visibility),"      \
     " COALESCE($10, d.status)"
+    // $11: the transaction's time (now(), passed in: Citus plans no
+    // volatile or stable function inside a CASE).
     static spi::Statement update(
-        "WITH updated AS (UPDATE ipto.datasets d SET (name, description, source_modality, monetization_mode, pricing_model,"
+        "UPDATE ipto.datasets d SET (name, description, source_modality, monetization_mode, pricing_model,"
         " visibility, status, updated_at) = (" NEW_VALUES ","
         " CASE WHEN (" NEW_VALUES ") IS DISTINCT FROM (d.name, d.description, d.source_modality,"
-        " d.monetization_mode, d.pricing_model, d.visibility, d.status) THEN now() ELSE d.updated_at END)"
-        " WHERE d.tenant_id = $1 AND d.dataset_id = $2 RETURNING d.*) " DATASETS_FROM("updated"),
-        {TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+        " d.monetization_mode, d.pricing_model, d.visibility, d.status) THEN $11 ELSE d.updated_at END)"
+        " WHERE d.tenant_id = $1 AND d.dataset_id = $2 RETURNING" DATASET_COLUMNS,
+        {TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID});
 #undef NEW_VALUES
-    static spi::Statement owned(DATASETS_FROM("ipto.datasets") "WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+    static spi::Statement owned("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                 {TEXTOID, TEXTOID});
     spi::Connection spi;
     if (expected.any()) check_precondition(tenant_id, dataset_id, expected);
@@ -276,11 +356,11 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
         p.opt_text(f.name).boolean(f.description.has_value());
         if (f.description) p.opt_text(*f.description); else p.null();
         p.opt_text(f.source_modality).opt_text(f.monetization_mode).opt_text(f.pricing_model);
-        p.opt_text(f.visibility).opt_text(f.status);
+        p.opt_text(f.visibility).opt_text(f.status).datum(TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()), false);
         r = spi::execute(update, p);
     }
     if (r.rows() == 0) refuse_non_owner(tenant_id, dataset_id);
-    DatasetRecord d = record(r, 0);
+    DatasetRecord d = counted(record(r, 0));
     spi.finish();
     return d;
 }

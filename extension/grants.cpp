@@ -1,9 +1,14 @@
 // Grants: which tenants see a restricted dataset.
+#include <set>
+#include <utility>
+
+#include "counters.hpp"
 #include "dataset_store.hpp"
 #include "errors.hpp"
 #include "ids.hpp"
 #include "spi.hpp"
 #include "sql_values.hpp"
+#include "transition_rows.hpp"
 
 using namespace ipto;
 
@@ -61,4 +66,29 @@ IPTO_FUNCTION(ipto_revoke_dataset_grant) {
     }
     spi.finish();
     return sql::void_datum();
+}
+
+// After grants change: each dataset's grantees column (which the
+// row-level security policies read, since a policy on a distributed table
+// may not query another table) becomes its grants again.
+IPTO_FUNCTION(ipto_dataset_grants_changed) {
+    static spi::Statement refresh(
+        "UPDATE ipto.datasets d SET grantees = ARRAY(SELECT g.grantee_tenant_id FROM ipto.dataset_grants g"
+        " WHERE g.tenant_id = $1 AND g.dataset_id = $2 ORDER BY 1) WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+        {TEXTOID, TEXTOID});
+    TriggerData* td = counters::trigger_data(fcinfo);
+    std::set<std::pair<std::string, std::string>> changed;
+    for (Tuplestorestate* rows : {td->tg_newtable, td->tg_oldtable}) {
+        for (const auto& r : transition::text_columns(rows, td->tg_relation->rd_att, {"tenant_id", "dataset_id"})) {
+            changed.emplace(r[0], r[1]);
+        }
+    }
+    spi::Connection spi;
+    for (const auto& [tenant, dataset] : changed) {
+        spi::Params p;
+        p.text(tenant).text(dataset);
+        spi::execute(refresh, p);
+    }
+    spi.finish();
+    return PointerGetDatum(nullptr);
 }

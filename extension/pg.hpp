@@ -7,8 +7,10 @@ extern "C" {
 
 #include <access/htup_details.h>
 #include <access/xact.h>
+#include <catalog/namespace.h>
 #include <catalog/pg_collation.h>
 #include <catalog/pg_type.h>
+#include <commands/extension.h>
 #include <commands/trigger.h>
 #include <common/hashfn.h>
 #include <executor/spi.h>

@@ -27,10 +27,15 @@ namespace {
 // while the budget lasts, so a stream of small deletes is purged many a
 // transaction rather than one each.
 std::int64_t purge_batch(std::int32_t batch_size) {
-    static spi::Statement pick(
-        "SELECT tenant_id, dataset_id FROM ipto.deleted_datasets ORDER BY deleted_at, tenant_id, dataset_id"
-        " LIMIT 1 FOR UPDATE SKIP LOCKED",
+    // The oldest tombstones, then the first one not taken by another purge.
+    // Two steps: a lock is taken on one tenant's row, never in a scan across
+    // tenants (which Citus cannot run on distributed tables).
+    static spi::Statement oldest(
+        "SELECT tenant_id, dataset_id FROM ipto.deleted_datasets ORDER BY deleted_at, tenant_id, dataset_id LIMIT 16",
         {});
+    static spi::Statement take(
+        "SELECT FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR UPDATE SKIP LOCKED",
+        {TEXTOID, TEXTOID});
 #define PURGE_FROM(table)                                                                               \
     "DELETE FROM " table " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " table                             \
     " WHERE tenant_id = $1 AND dataset_id = $2 LIMIT $3))"
@@ -47,10 +52,20 @@ std::int64_t purge_batch(std::int32_t batch_size) {
     spi::Connection spi;
     std::int64_t removed = 0;
     while (removed < batch_size) {
-        auto r = spi::execute(pick);
-        if (r.rows() == 0) break;
-        std::string tenant = r.text_required(0, 1);
-        std::string dataset = r.text_required(0, 2);
+        auto r = spi::execute(oldest);
+        std::vector<std::pair<std::string, std::string>> candidates;
+        for (std::uint64_t i = 0; i < r.rows(); ++i) candidates.emplace_back(r.text_required(i, 1), r.text_required(i, 2));
+        std::string tenant, dataset;
+        for (const auto& [t, d] : candidates) {
+            spi::Params p;
+            p.text(t).text(d);
+            if (spi::execute(take, p).rows() == 1) {
+                tenant = t;
+                dataset = d;
+                break;
+            }
+        }
+        if (tenant.empty()) break;
         std::int64_t rows = 0;
         for (spi::Statement* s : {&entries, &metadata, &objects}) {
             spi::Params p;

@@ -1,6 +1,7 @@
 #include "spi.hpp"
 
 #include "errors.hpp"
+#include "placement.hpp"
 
 namespace ipto::spi {
 
@@ -23,7 +24,11 @@ SPIPlanPtr Statement::plan() {
     Oid* types = types_.data();
     // Generic plans: our statements are written for them (parameters,
     // keyset conditions), and replanning each call costs more than it saves.
-    SPIPlanPtr p = pg::call([&] { return SPI_prepare_cursor(sql, n, types, CURSOR_OPT_GENERIC_PLAN); });
+    // Citus cannot route a generic plan of most of them (it needs the
+    // tenant's value to find the shard), so there every call is planned
+    // with its values.
+    int options = placement::citus_present() ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN;
+    SPIPlanPtr p = pg::call([&] { return SPI_prepare_cursor(sql, n, types, options); });
     if (!p) throw Error(ErrorKind::internal, std::string("SPI_prepare failed: ") + SPI_result_code_string(SPI_result));
     pg::call([&] { return SPI_keepplan(p); });
     plan_ = p;

@@ -1,76 +1,155 @@
-// Tallies of datasets per tenant, visibility and status (and, under tenant
-// '*', of listed active datasets in all), so that a list's total is a sum of
-// a few rows, not a count over the datasets. Sharded like the counters.
-// The delete trigger also records the deleted datasets for the purge.
+// Tallies of datasets per tenant, visibility and status (and, under the
+// catalogue key of the tenant's shard, of listed active datasets in all),
+// so that a list's total is a sum of a few rows, not a count over the
+// datasets. Sharded like the counters. The same triggers keep the id
+// directory (dataset id -> owner) and record deleted datasets for the
+// purge. Rows are read in C++ and written one group at a time, each
+// statement on the tenant's own shard (placement.hpp).
+#include <map>
+#include <tuple>
+
 #include "counters.hpp"
 #include "errors.hpp"
+#include "placement.hpp"
 #include "purge.hpp"
 #include "spi.hpp"
+#include "transition_rows.hpp"
 
 using namespace ipto;
 
 namespace {
 
-// Adds x(tenant_id, visibility, status, n) to shard $1, plus the catalogue-
-// wide tally of listed active datasets.
-#define ADD_TALLIES(source)                                                                       \
-    "INSERT INTO ipto.dataset_tallies AS t (tenant_id, visibility, status, shard, n)"             \
-    " SELECT y.tenant_id, y.visibility, y.status, $1::int2, sum(y.n) FROM ("                      \
-    "   SELECT x.tenant_id, x.visibility, x.status, x.n FROM (" source ") x"                      \
-    "   UNION ALL"                                                                                \
-    "   SELECT '*', x.visibility, x.status, x.n FROM (" source ") x"                              \
-    "    WHERE x.visibility = 'listed' AND x.status = 'active') y"                                \
-    " GROUP BY y.tenant_id, y.visibility, y.status HAVING sum(y.n) <> 0"                          \
-    " ON CONFLICT (tenant_id, visibility, status, shard) DO UPDATE SET n = t.n + excluded.n"
+using Group = std::tuple<std::string, std::string, std::string>;  // tenant (or catalogue key), visibility, status
+using Tallies = std::map<Group, std::int64_t>;
+
+void count_rows(TriggerData* td, Tuplestorestate* rows, int sign, Tallies& tallies) {
+    for (const auto& r : transition::text_columns(rows, td->tg_relation->rd_att, {"tenant_id", "visibility", "status"})) {
+        tallies[{r[0], r[1], r[2]}] += sign;
+        if (r[1] == "listed" && r[2] == "active") tallies[{placement::catalogue_key(r[0]), r[1], r[2]}] += sign;
+    }
+}
+
+void add_tallies(const Tallies& tallies) {
+    static spi::Statement add(
+        "INSERT INTO ipto.dataset_tallies AS t (tenant_id, visibility, status, shard, n) VALUES ($1, $2, $3, $4::int2, $5)"
+        " ON CONFLICT (tenant_id, visibility, status, shard) DO UPDATE SET n = t.n + excluded.n",
+        {TEXTOID, TEXTOID, TEXTOID, INT4OID, INT8OID});
+    for (const auto& [group, n] : tallies) {
+        if (n == 0) continue;
+        spi::Params p;
+        p.text(std::get<0>(group)).text(std::get<1>(group)).text(std::get<2>(group)).int4(counters::my_shard()).int8(n);
+        spi::execute(add, p);
+    }
+}
+
+using Keys = std::vector<std::vector<std::string>>;  // (tenant_id, dataset_id) rows
+
+Keys dataset_keys(TriggerData* td, Tuplestorestate* rows) {
+    return transition::text_columns(rows, td->tg_relation->rd_att, {"tenant_id", "dataset_id"});
+}
+
+// New datasets: not one of a dataset still being purged (its objects are
+// purged by its id), and each id in the directory under its owner.
+void admit(const Keys& added) {
+    static spi::Statement purging("SELECT FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2",
+                                  {TEXTOID, TEXTOID});
+    static spi::Statement owner("SELECT tenant_id FROM ipto.dataset_directory WHERE dataset_id = $1", {TEXTOID});
+    static spi::Statement enter("INSERT INTO ipto.dataset_directory (dataset_id, tenant_id) VALUES ($1, $2)",
+                                {TEXTOID, TEXTOID});
+    const bool directory = placement::has_relation("dataset_directory");
+    for (const auto& k : added) {
+        spi::Params p;
+        p.text(k[0]).text(k[1]);
+        if (spi::execute(purging, p).rows() > 0) {
+            throw Error(ErrorKind::conflict, "dataset " + k[1] + " was deleted and is still being purged", "dataset_id",
+                        "use a new id (ipto.create_dataset makes one), or wait until ipto.deleted_datasets no longer lists it");
+        }
+        if (!directory) continue;
+        if (!placement::dataset_id_placed(k[0], k[1])) {
+            throw Error(ErrorKind::validation, "dataset id " + k[1] + " is not in the shard of tenant " + k[0], "dataset_id",
+                        "on a distributed ipto, create datasets with ipto.create_dataset, which picks an id in the owner's shard");
+        }
+        spi::Params d;
+        d.text(k[1]);
+        auto r = spi::execute(owner, d);
+        if (r.rows() == 0) {
+            spi::Params e;
+            e.text(k[1]).text(k[0]);
+            spi::execute(enter, e);
+        } else if (r.text_required(0, 1) != k[0]) {
+            throw Error(ErrorKind::conflict, "dataset id " + k[1] + " belongs to another tenant", "dataset_id",
+                        "dataset ids are unique across tenants; ipto.create_dataset picks a new one");
+        }
+    }
+}
+
+// Deleted datasets: gone for every reader now, their objects go after.
+void retire(const Keys& removed) {
+    static spi::Statement tombstone(
+        "INSERT INTO ipto.deleted_datasets (tenant_id, dataset_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        {TEXTOID, TEXTOID});
+    static spi::Statement leave("DELETE FROM ipto.dataset_directory WHERE dataset_id = $2 AND tenant_id = $1",
+                                {TEXTOID, TEXTOID});
+    const bool directory = placement::has_relation("dataset_directory");
+    for (const auto& k : removed) {
+        spi::Params p;
+        p.text(k[0]).text(k[1]);
+        spi::execute(tombstone, p);
+        if (directory) spi::execute(leave, p);
+    }
+}
 
 }  // namespace
 
 IPTO_FUNCTION(ipto_datasets_tally_insert) {
-    static spi::Statement add(ADD_TALLIES("SELECT tenant_id, visibility, status, 1 AS n FROM inserted_rows"), {INT4OID});
-    // A deleted dataset's objects are purged by its id: the id cannot come
-    // back (only a hand-written INSERT could try) until they are gone.
-    static spi::Statement purging(
-        "SELECT i.dataset_id FROM inserted_rows i JOIN ipto.deleted_datasets x USING (tenant_id, dataset_id) LIMIT 1", {});
     TriggerData* td = counters::trigger_data(fcinfo);
+    Tallies t;
+    count_rows(td, td->tg_newtable, +1, t);
+    Keys added = dataset_keys(td, td->tg_newtable);
     spi::Connection spi;
-    pg::call([&] { return SPI_register_trigger_data(td); });
-    auto clash = spi::execute(purging);
-    if (clash.rows() > 0) {
-        throw Error(ErrorKind::conflict, "dataset " + clash.text_required(0, 1) + " was deleted and is still being purged",
-                    "dataset_id", "use a new id (ipto.new_id('dset')), or wait until ipto.deleted_datasets no longer lists it");
-    }
-    spi::Params p;
-    p.int4(counters::my_shard());
-    spi::execute(add, p);
+    admit(added);
+    add_tallies(t);
     spi.finish();
     return PointerGetDatum(nullptr);
 }
 
 IPTO_FUNCTION(ipto_datasets_tally_update) {
-    static spi::Statement shift(ADD_TALLIES("SELECT tenant_id, visibility, status, 1 AS n FROM new_rows"
-                                            " UNION ALL SELECT tenant_id, visibility, status, -1 FROM old_rows"),
-                                {INT4OID});
-    counters::run_with_transition_tables(fcinfo, {&shift}, true);
+    TriggerData* td = counters::trigger_data(fcinfo);
+    Tallies t;
+    count_rows(td, td->tg_newtable, +1, t);
+    count_rows(td, td->tg_oldtable, -1, t);
+    spi::Connection spi;
+    add_tallies(t);
+    spi.finish();
     return PointerGetDatum(nullptr);
 }
 
 IPTO_FUNCTION(ipto_datasets_tally_delete) {
-    static spi::Statement subtract(ADD_TALLIES("SELECT tenant_id, visibility, status, -1 AS n FROM deleted_rows"),
-                                   {INT4OID});
-    // The dataset is gone for every reader now; its objects go after.
-    static spi::Statement tombstone(
-        "INSERT INTO ipto.deleted_datasets (tenant_id, dataset_id) SELECT tenant_id, dataset_id FROM deleted_rows"
-        " WHERE $1::int2 IS NOT NULL ON CONFLICT DO NOTHING",
-        {INT4OID});
-    counters::run_with_transition_tables(fcinfo, {&subtract, &tombstone}, true);
+    TriggerData* td = counters::trigger_data(fcinfo);
+    Tallies t;
+    count_rows(td, td->tg_oldtable, -1, t);
+    Keys removed = dataset_keys(td, td->tg_oldtable);
+    spi::Connection spi;
+    add_tallies(t);
+    retire(removed);
+    spi.finish();
     purge::start_worker();
     return PointerGetDatum(nullptr);
 }
 
 IPTO_FUNCTION(ipto_datasets_tally_truncate) {
-    // No dataset is left: nothing is left of any either.
+    // No dataset is left: nothing is left of any either. On Citus this
+    // fires on every shard and, once, on the table the statement named: the
+    // work is done there, for all shards at once.
+    TriggerData* td = counters::trigger_data(fcinfo);
+    if (transition::on_shard(td, "datasets")) return PointerGetDatum(nullptr);
     static spi::Statement clear("DELETE FROM ipto.dataset_tallies", {});
     static spi::Statement objects("TRUNCATE ipto.objects, ipto.deleted_datasets CASCADE", {});
-    counters::run_with_transition_tables(fcinfo, {&clear, &objects}, false);
+    static spi::Statement directory("TRUNCATE ipto.dataset_directory", {});
+    spi::Connection spi;
+    spi::execute(clear);
+    spi::execute(objects);
+    if (placement::has_relation("dataset_directory")) spi::execute(directory);
+    spi.finish();
     return PointerGetDatum(nullptr);
 }

@@ -56,7 +56,7 @@ SELECT k.api_key_id ~ '^key_[0-9a-f]{12}$' AS id_format,
        k.secret_sha256 = sha256(convert_to(:'key_secret', 'UTF8')) AS digest_of_secret,
        k.expires_at IS NULL AS no_expiry,
        k.revoked_at IS NULL AS not_revoked,
-       k.last_used_at IS NULL AS never_used
+       NOT EXISTS (SELECT FROM ipto.api_key_uses u WHERE u.api_key_id = k.api_key_id) AS never_used
   FROM ipto.api_keys k WHERE k.prefix = :'key_prefix';
 -- The secret is in no column of any credential table, in any form we can spot.
 SELECT count(*) AS rows_holding_secret FROM (

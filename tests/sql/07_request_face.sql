@@ -292,7 +292,8 @@ SELECT label, pg_temp.err(q) AS result FROM (VALUES
 RESET ROLE;
 SELECT current_user = 'regress_front' AS still_front;
 -- Credentials that worked were marked used; the failed ones were not.
-SELECT name, last_used_at IS NOT NULL AS used FROM ipto.api_keys WHERE tenant_id = :'a' ORDER BY name;
+SELECT name, EXISTS (SELECT FROM ipto.api_key_uses u WHERE u.api_key_id = k.api_key_id) AS used
+  FROM ipto.api_keys k WHERE tenant_id = :'a' ORDER BY name;
 
 -------------------------------------------------------------------------
 -- Timestamps in the JSON are UTC, to the second (whatever the session's

@@ -1,0 +1,104 @@
+#include "placement.hpp"
+
+#include <set>
+
+#include "errors.hpp"
+#include "ids.hpp"
+#include "random.hpp"
+#include "spi.hpp"
+
+namespace ipto::placement {
+namespace {
+
+constexpr HashRange kWhole{INT32_MIN, INT32_MAX};
+
+}  // namespace
+
+bool citus_present() {
+    static bool present = false;  // once installed, it stays for the backend's life
+    if (!present) present = OidIsValid(pg::call([] { return get_extension_oid("citus", true); }));
+    return present;
+}
+
+std::int32_t hash_text(std::string_view s) {
+    const auto* data = reinterpret_cast<const unsigned char*>(s.data());
+    int len = static_cast<int>(s.size());
+    return DatumGetInt32(pg::call([&] { return hash_any(data, len); }));
+}
+
+const std::vector<HashRange>& shard_ranges() {
+    // Shard ranges are fixed once the table is distributed (moves keep
+    // them); read once, after ipto.distribute().
+    static std::vector<HashRange> ranges;
+    static const std::vector<HashRange> whole{kWhole};
+    if (!ranges.empty()) return ranges;
+    if (!citus_present()) return whole;
+    static spi::Statement read(
+        "SELECT shardminvalue::int4, shardmaxvalue::int4 FROM pg_catalog.pg_dist_shard"
+        " WHERE logicalrelid = 'ipto.datasets'::regclass ORDER BY 1",
+        {});
+    spi::Connection spi;
+    auto r = spi::execute(read);
+    std::vector<HashRange> found;
+    for (std::uint64_t i = 0; i < r.rows(); ++i) {
+        found.push_back({static_cast<std::int32_t>(r.int8(i, 1)), static_cast<std::int32_t>(r.int8(i, 2))});
+    }
+    spi.finish();
+    if (found.empty()) return whole;  // not distributed (yet)
+    ranges = std::move(found);
+    return ranges;
+}
+
+HashRange range_of(std::string_view tenant_id) {
+    std::int32_t h = hash_text(tenant_id);
+    for (const HashRange& r : shard_ranges()) {
+        if (r.contains(h)) return r;
+    }
+    throw Error(ErrorKind::internal, "no shard holds the hash of tenant " + std::string(tenant_id));
+}
+
+namespace {
+
+std::string key_in(const HashRange& range) {
+    if (range.min == kWhole.min && range.max == kWhole.max) return "*";
+    for (int n = 0;; ++n) {
+        std::string key = "*" + std::to_string(n);
+        if (range.contains(hash_text(key))) return key;
+    }
+}
+
+}  // namespace
+
+std::string catalogue_key(std::string_view tenant_id) { return key_in(range_of(tenant_id)); }
+
+std::vector<std::string> catalogue_keys() {
+    std::vector<std::string> keys;
+    for (const HashRange& r : shard_ranges()) keys.push_back(key_in(r));
+    return keys;
+}
+
+std::string new_dataset_id(std::string_view tenant_id) {
+    HashRange range = range_of(tenant_id);
+    // With S shards, S tries on average: hashing is cheap next to a write.
+    for (;;) {
+        std::string id = ext::new_id(IdKind::dataset);
+        if (range.contains(hash_text(id))) return id;
+    }
+}
+
+bool dataset_id_placed(std::string_view tenant_id, std::string_view dataset_id) {
+    return range_of(tenant_id).contains(hash_text(dataset_id));
+}
+
+bool has_relation(const char* name) {
+    static std::set<std::string> seen;
+    if (seen.count(name)) return true;
+    bool found = OidIsValid(pg::call([&] {
+        Oid schema = get_namespace_oid("ipto", true);
+        return OidIsValid(schema) ? get_relname_relid(name, schema) : InvalidOid;
+    }));
+    if (found) seen.insert(name);
+    return found;
+}
+
+}  // namespace ipto::placement
