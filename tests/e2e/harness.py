@@ -165,6 +165,8 @@ class CitusCluster:
     scalar(), front_conninfo() and dir/port/data are the coordinator's;
     psql_on() reaches any node. Workers are numbered from 0."""
 
+    setup_error = None
+
     def __init__(self, workdir, workers=2):
         self.workdir = workdir
         self.bindir = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
@@ -190,6 +192,8 @@ class CitusCluster:
         return which
 
     def init(self):
+        if CitusCluster.setup_error:  # each module asks again: give the first error, not initdb's
+            raise RuntimeError("the Citus cluster could not be set up:\n" + CitusCluster.setup_error)
         for n in self.nodes():
             n.init()
 
@@ -236,6 +240,14 @@ class CitusCluster:
         return node
 
     def setup_database(self):
+        try:
+            self._setup_database()
+        except Exception as e:
+            CitusCluster.setup_error = str(e)
+            self.stop("immediate")
+            raise
+
+    def _setup_database(self):
         for n in self.nodes():
             n.join()
         self.psql("SELECT citus_set_coordinator_host('127.0.0.1', %d)" % self.port)
