@@ -4,6 +4,7 @@
 
 #include "boundary.hpp"
 #include "errors.hpp"
+#include "ids.hpp"
 #include "placement.hpp"
 #include "scopes.hpp"
 #include "sha256.hpp"
@@ -42,13 +43,14 @@ void set_request_tenant(const std::string& tenant_id) {
     if (!placement::citus_present()) return;
     // On Citus, a statement's shard queries run in other sessions, on the
     // workers: Citus sends them the SQL SET LOCAL commands of the
-    // transaction (and only those), so the policies there see the tenant.
+    // transaction (and only those, and only from a block or a function:
+    // hence the DO), so the policies there see the tenant.
     pg::call([] {
         return set_config_option("citus.propagate_set_commands", "local", PGC_USERSET, PGC_S_SESSION,
                                  GUC_ACTION_LOCAL, true, 0, false);
     });
-    std::string set = "SET LOCAL ipto.tenant_id = ";
-    set += pg::call([&] { return quote_literal_cstr(value); });
+    if (!is_valid_id(IdKind::tenant, tenant_id)) throw Error(ErrorKind::internal, "a stored tenant id is malformed");
+    std::string set = "DO $set$BEGIN SET LOCAL ipto.tenant_id = '" + tenant_id + "'; END$set$";
     const char* sql = set.c_str();
     spi::Connection spi;
     int rc = pg::call([&] { return SPI_execute(sql, false, 0); });
@@ -82,15 +84,18 @@ void touch_api_key(const std::string& tenant_id, const std::string& api_key_id) 
     static spi::Statement touch(
         "INSERT INTO ipto.api_key_uses AS u (tenant_id, api_key_id, last_used_at) VALUES ($1, $2, $3)"
         " ON CONFLICT (tenant_id, api_key_id) DO UPDATE SET last_used_at = excluded.last_used_at"
-        " WHERE u.last_used_at < excluded.last_used_at - interval '1 minute'",
-        {TEXTOID, TEXTOID, TIMESTAMPTZOID});
+        " WHERE u.last_used_at < $4",
+        {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID});
     // A database of an older version keeps the time on the key itself.
     static spi::Statement touch_key(
         "UPDATE ipto.api_keys SET last_used_at = $3 WHERE api_key_id = $2"
-        " AND $1::text IS NOT NULL AND (last_used_at IS NULL OR last_used_at < $3 - interval '1 minute')",
-        {TEXTOID, TEXTOID, TIMESTAMPTZOID});
+        " AND $1::text IS NOT NULL AND (last_used_at IS NULL OR last_used_at < $4)",
+        {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID});
     spi::Params p;
+    // Times computed here: Citus allows no stable function or operator in
+    // an ON CONFLICT clause.
     p.text(tenant_id).text(api_key_id).datum(TimestampTzGetDatum(now), false);
+    p.datum(TimestampTzGetDatum(now - 60 * USECS_PER_SEC), false);
     spi::execute(placement::has_relation("api_key_uses") ? touch : touch_key, p);
     touch_pending.emplace(api_key_id, now);
 }

@@ -36,12 +36,14 @@ std::int64_t purge_batch(std::int32_t batch_size) {
     static spi::Statement take(
         "SELECT FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR UPDATE SKIP LOCKED",
         {TEXTOID, TEXTOID});
-#define PURGE_FROM(table)                                                                               \
-    "DELETE FROM " table " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " table                             \
-    " WHERE tenant_id = $1 AND dataset_id = $2 LIMIT $3))"
-    static spi::Statement entries(PURGE_FROM("ipto.index_entries"), {TEXTOID, TEXTOID, INT4OID});
-    static spi::Statement metadata(PURGE_FROM("ipto.object_metadata"), {TEXTOID, TEXTOID, INT4OID});
-    static spi::Statement objects(PURGE_FROM("ipto.objects"), {TEXTOID, TEXTOID, INT4OID});
+    // Rows picked by their keys within the tenant (Citus runs the whole
+    // statement on the tenant's shard; it cannot plan a pick by ctid).
+#define PURGE_FROM(table, key)                                                                          \
+    "DELETE FROM " table " WHERE tenant_id = $1 AND (" key ") IN (SELECT " key " FROM " table           \
+    " WHERE tenant_id = $1 AND dataset_id = $2 LIMIT $3)"
+    static spi::Statement entries(PURGE_FROM("ipto.index_entries", "object_id, chunk_no"), {TEXTOID, TEXTOID, INT4OID});
+    static spi::Statement metadata(PURGE_FROM("ipto.object_metadata", "object_id, key"), {TEXTOID, TEXTOID, INT4OID});
+    static spi::Statement objects(PURGE_FROM("ipto.objects", "object_id"), {TEXTOID, TEXTOID, INT4OID});
 #undef PURGE_FROM
     // Last, its counter shards (an ingest that raced the delete may have
     // added one), and the tombstone.
@@ -187,7 +189,7 @@ void ipto_purge_worker_main(Datum arg) {
             rest_ms = Max((long) ((GetCurrentTimestamp() - started) / 1000) / 2, 1);
         } else {
             purge_worker_sql("SELECT pg_catalog.pg_advisory_unlock(" PURGE_LOCK ")::int4::int8");
-            if (purge_worker_sql("SELECT count(*) FROM (SELECT FROM ipto.deleted_datasets LIMIT 1) t") == 0) break;
+            if (purge_worker_sql("SELECT count(*) FROM (SELECT 1 FROM ipto.deleted_datasets LIMIT 1) t") == 0) break;
             if (purge_worker_sql("SELECT pg_catalog.pg_try_advisory_lock(" PURGE_LOCK ")::int4::int8") == 0) break;
             rest_ms = 100;  // left: locked by a purge_deleted() in progress, or just committed
         }

@@ -53,16 +53,19 @@ std::optional<Replay> claim_idempotency_key(const std::string& tenant_id, const 
         "INSERT INTO ipto.idempotency_keys AS k (tenant_id, idempotency_key, request_sha256) VALUES ($1, $2, $3)"
         " ON CONFLICT (tenant_id, idempotency_key) DO UPDATE SET request_sha256 = excluded.request_sha256,"
         " dataset_id = NULL, response = NULL, created_at = $4"
-        " WHERE k.created_at < $4 - interval '24 hours' RETURNING true",
-        {TEXTOID, TEXTOID, BYTEAOID, TIMESTAMPTZOID});
+        " WHERE k.created_at < $5 RETURNING true",
+        {TEXTOID, TEXTOID, BYTEAOID, TIMESTAMPTZOID, TIMESTAMPTZOID});
     static spi::Statement prior(
         "SELECT request_sha256, dataset_id, response FROM ipto.idempotency_keys"
         " WHERE tenant_id = $1 AND idempotency_key = $2",
         {TEXTOID, TEXTOID});
     spi::Connection spi;
     spi::Params p;
-    // now() passed in: Citus allows no stable function in DO UPDATE.
-    p.text(tenant_id).text(key).bytea(request_digest).datum(TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()), false);
+    // Times passed in: Citus allows no stable function or operator in an
+    // ON CONFLICT clause.
+    TimestampTz now = GetCurrentTransactionStartTimestamp();
+    p.text(tenant_id).text(key).bytea(request_digest).datum(TimestampTzGetDatum(now), false);
+    p.datum(TimestampTzGetDatum(now - 24 * USECS_PER_HOUR), false);
     if (spi::execute(claim, p).rows() == 1) {
         spi.finish();
         return std::nullopt;

@@ -8,6 +8,7 @@
 #include "counters.hpp"
 #include "errors.hpp"
 #include "spi.hpp"
+#include "transition_rows.hpp"
 
 extern "C" {
 #include <tcop/pquery.h>
@@ -43,6 +44,10 @@ Datum column(TriggerData* td, const char* name, bool* is_null) {
 IPTO_FUNCTION(ipto_dataset_counters_insert) {
     TriggerData* td = counters::trigger_data(fcinfo);
     if (counters::own_write()) return PointerGetDatum(td->tg_trigtuple);
+    // On a Citus shard the row comes from a statement planned on another
+    // node (ipto.rebuild_counters, Citus moving a shard), where the check
+    // was the statement's to make; a dump is not restored into a cluster.
+    if (transition::on_shard(td, "dataset_counters")) return PointerGetDatum(td->tg_trigtuple);
     static spi::Statement keep(
         "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, last_ingest_at)"
         " VALUES ($1, $2, -1, $3)"
@@ -70,6 +75,8 @@ IPTO_FUNCTION(ipto_dataset_counters_insert) {
 // cursors issued before a dump still resolve after its restore.
 IPTO_FUNCTION(ipto_settings_insert) {
     TriggerData* td = counters::trigger_data(fcinfo);
+    // On a Citus shard: Citus copying the row into place.
+    if (transition::on_shard(td, "settings")) return PointerGetDatum(td->tg_trigtuple);
     static spi::Statement replace("UPDATE ipto.settings SET cursor_key = $1", {BYTEAOID});
     bool null_key;
     Datum key = column(td, "cursor_key", &null_key);

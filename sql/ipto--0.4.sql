@@ -613,6 +613,7 @@ CREATE FUNCTION ipto.distribute(shard_count integer DEFAULT 32) RETURNS void
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $distribute$
 DECLARE
     t text;
+    fk text;
     secret text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
@@ -640,14 +641,22 @@ BEGIN
         -- runs the install script there), which becomes the table Citus
         -- uses: foreign keys into the global tables are dropped everywhere
         -- while those become reference tables, and added back after.
-        PERFORM run_command_on_all_nodes($fk$
+        -- Here in this transaction; on the workers through Citus.
+        fk := $fk$
             ALTER TABLE ipto.api_keys DROP CONSTRAINT IF EXISTS api_keys_tenant_id_fkey;
             ALTER TABLE ipto.sessions DROP CONSTRAINT IF EXISTS sessions_tenant_id_fkey;
             ALTER TABLE ipto.datasets DROP CONSTRAINT IF EXISTS datasets_tenant_id_fkey;
             ALTER TABLE ipto.dataset_grants DROP CONSTRAINT IF EXISTS dataset_grants_grantee_tenant_id_fkey;
             ALTER TABLE ipto.idempotency_keys DROP CONSTRAINT IF EXISTS idempotency_keys_tenant_id_fkey;
             ALTER TABLE ipto.api_key_uses DROP CONSTRAINT IF EXISTS api_key_uses_api_key_id_fkey;
-            ALTER TABLE ipto.tenant_limits DROP CONSTRAINT IF EXISTS tenant_limits_tenant_id_fkey$fk$);
+            ALTER TABLE ipto.tenant_limits DROP CONSTRAINT IF EXISTS tenant_limits_tenant_id_fkey$fk$;
+        SET LOCAL citus.enable_ddl_propagation = off;
+        EXECUTE fk;
+        SET LOCAL citus.enable_ddl_propagation = on;
+        PERFORM run_command_on_workers(fk);
+        -- Our triggers on distributed tables touch only the shard they fire
+        -- on and its co-located shards (docs/scale-out.md).
+        SET LOCAL citus.enable_unsafe_triggers = on;
         PERFORM create_reference_table('ipto.settings');
         PERFORM create_reference_table('ipto.tenants');
         PERFORM create_reference_table('ipto.api_keys');
@@ -656,9 +665,6 @@ BEGIN
             FOREIGN KEY (tenant_id) REFERENCES ipto.tenants ON DELETE CASCADE;
         ALTER TABLE ipto.sessions ADD CONSTRAINT sessions_tenant_id_fkey
             FOREIGN KEY (tenant_id) REFERENCES ipto.tenants ON DELETE CASCADE;
-        -- Our triggers on distributed tables touch only the shard they fire
-        -- on and its co-located shards (docs/scale-out.md).
-        SET LOCAL citus.enable_unsafe_triggers = on;
         PERFORM create_distributed_table('ipto.datasets', 'tenant_id', shard_count => shard_count);
         FOREACH t IN ARRAY ARRAY['ipto.dataset_grants', 'ipto.dataset_counters', 'ipto.dataset_tallies',
                                  'ipto.deleted_datasets', 'ipto.idempotency_keys', 'ipto.objects',
@@ -686,6 +692,13 @@ BEGIN
         EXECUTE format('ALTER ROLE ipto_service LOGIN PASSWORD %L', secret);
         INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, 'ipto_service', 'password=' || secret);
     END IF;
+    -- Workers connect to each other too (and Citus does not copy this
+    -- catalog): every worker, including one added since, gets the entry.
+    SELECT authinfo INTO secret FROM pg_dist_authinfo WHERE rolename = 'ipto_service' AND nodeid = 0;
+    PERFORM run_command_on_workers(format(
+        'INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) SELECT 0, %L, %L'
+        ' WHERE NOT EXISTS (SELECT FROM pg_dist_authinfo WHERE rolename = %L AND nodeid = 0)',
+        'ipto_service', secret, 'ipto_service'));
 END
 $distribute$;
 REVOKE ALL ON FUNCTION ipto.distribute(integer) FROM PUBLIC;

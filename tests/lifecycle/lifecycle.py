@@ -22,8 +22,11 @@ PURGE_LOCK = "pg_catalog.hashtext('ipto.purge')"
 # level moves with every front's sync); the rest (counter shards, tallies,
 # tombstones, fronts present) is derived or bookkeeping, compared through
 # what it answers.
-DATA_TABLES = {t: "x" for t in ["settings", "tenants", "api_keys", "sessions", "datasets", "dataset_grants",
-                                "objects", "index_entries", "object_metadata", "idempotency_keys"]}
+# A row's data, less what a version moved elsewhere (an API key's last use,
+# 0.4) or derives from other rows (a dataset's grantees, 0.4).
+DATA_TABLES = {t: "(to_jsonb(x) - 'last_used_at' - 'grantees')" for t in [
+    "settings", "tenants", "api_keys", "sessions", "datasets", "dataset_grants",
+    "objects", "index_entries", "object_metadata", "idempotency_keys"]}
 DATA_TABLES["tenant_limits"] = "(x.tenant_id, x.requests_per_second, x.burst)"
 
 
