@@ -50,6 +50,7 @@ void set_request_tenant(const std::string& tenant_id) {
                                  GUC_ACTION_LOCAL, true, 0, false);
     });
     if (!is_valid_id(IdKind::tenant, tenant_id)) throw Error(ErrorKind::internal, "a stored tenant id is malformed");
+    placement::coordinate_transaction();
     std::string set = "DO $set$BEGIN SET LOCAL ipto.tenant_id = '" + tenant_id + "'; END$set$";
     const char* sql = set.c_str();
     spi::Connection spi;

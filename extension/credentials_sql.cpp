@@ -70,10 +70,10 @@ IPTO_FUNCTION(ipto_create_api_key) {
 IPTO_FUNCTION(ipto_revoke_api_key) {
     std::string id = sql::arg_text_required(fcinfo, 0, "api_key_id");
     static spi::Statement revoke(
-        "UPDATE ipto.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE api_key_id = $1", {TEXTOID});
+        "UPDATE ipto.api_keys SET revoked_at = coalesce(revoked_at, $2) WHERE api_key_id = $1", {TEXTOID, TIMESTAMPTZOID});
     spi::Connection spi;
     spi::Params p;
-    p.text(id);
+    p.text(id).datum(TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()), false);  // now(), for Citus
     if (spi::execute(revoke, p).rows() == 0) {
         throw Error(ErrorKind::not_found, "API key " + std::string(is_valid_id(IdKind::api_key, id) ? id : "(malformed id)") + " not found", "api_key_id",
                     "API key ids look like key_0123456789ab; see ipto.api_keys");
@@ -119,7 +119,7 @@ IPTO_FUNCTION(ipto_revoke_session) {
     std::string token = sql::arg_text_required(fcinfo, 0, "token");
     static spi::Statement find("SELECT secret_sha256 FROM ipto.sessions WHERE session_id = $1", {TEXTOID});
     static spi::Statement revoke(
-        "UPDATE ipto.sessions SET revoked_at = coalesce(revoked_at, now()) WHERE session_id = $1", {TEXTOID});
+        "UPDATE ipto.sessions SET revoked_at = coalesce(revoked_at, $2) WHERE session_id = $1", {TEXTOID, TIMESTAMPTZOID});
     auto parsed = parse_session_token(token);
     std::string id = parsed ? parsed->public_part : token;
     bool id_only = !parsed;
@@ -135,7 +135,9 @@ IPTO_FUNCTION(ipto_revoke_session) {
     if (r.rows() != 1 || (!id_only && !constant_time_equal(r.bytea(0, 1), digest_of(parsed->secret)))) {
         throw Error(ErrorKind::not_found, "session not found", "token", "it may have been mistyped");
     }
-    spi::execute(revoke, p);
+    spi::Params q;
+    q.text(id).datum(TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()), false);  // now(), for Citus
+    spi::execute(revoke, q);
     spi.finish();
     return sql::void_datum();
 }

@@ -20,6 +20,18 @@ bool citus_present() {
     return present;
 }
 
+void coordinate_transaction() {
+    using Fn = void (*)();
+    static Fn use_coordinated = nullptr;
+    if (!use_coordinated) {
+        // Citus's own entry point (citus.so exports it); no SQL function does this.
+        use_coordinated = reinterpret_cast<Fn>(pg::call([] {
+            return reinterpret_cast<void*>(load_external_function("$libdir/citus", "UseCoordinatedTransaction", true, nullptr));
+        }));
+    }
+    pg::call([&] { use_coordinated(); });
+}
+
 std::int32_t hash_text(std::string_view s) {
     const auto* data = reinterpret_cast<const unsigned char*>(s.data());
     int len = static_cast<int>(s.size());

@@ -19,6 +19,11 @@ namespace ipto::placement {
 // True when the Citus extension is installed in this database.
 bool citus_present();
 
+// Makes this transaction one that Citus coordinates: its statements on the
+// workers then run in transaction blocks, which carry the transaction's
+// SET LOCAL commands (reads otherwise run outside of one, without them).
+void coordinate_transaction();
+
 // PostgreSQL's hashtext() of a text, which is also Citus's hash of a text
 // distribution column.
 std::int32_t hash_text(std::string_view s);
