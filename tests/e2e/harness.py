@@ -254,7 +254,8 @@ class CitusCluster:
         for w in self.workers:
             self.psql("SELECT citus_add_node('127.0.0.1', %d)" % w.port)
         self.psql("CREATE EXTENSION ipto")
-        p = self.psql("SELECT ipto.distribute()", check=False)
+        # One that waits forever (on a lock of its own) fails here, not at ctest's timeout.
+        p = self.psql("SELECT ipto.distribute()", check=False, extra_env={"PGOPTIONS": "-c statement_timeout=300s"})
         if p.returncode != 0:
             raise RuntimeError("SELECT ipto.distribute() failed on the coordinator (extension %s); the distributed "
                                "suite cannot run without it:\n%s" % (
