@@ -3,20 +3,35 @@
 # PostgreSQL in .ipto/ (never the system cluster) with the extension, creates
 # a demo tenant and API key, serves the API with ipto-front, and prints a
 # curl line to try. Run again: reuses what is running. Stop: scripts/down.sh.
+#
+# IPTO_CLUSTER=citus scripts/up.sh: the same on a Citus cluster of a
+# coordinator and two workers (state in .ipto/citus/), the extension created
+# on the coordinator and distributed with ipto.distribute(); the front talks
+# to the coordinator. Needs Citus 13.2 for PostgreSQL 15: where it is
+# missing, it is built from a source tarball when one is at hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 scripts/setup.sh
 source scripts/pg-cluster.sh
 
+cluster=${IPTO_CLUSTER:-single}
+case $cluster in
+    single|citus) ;;
+    *) echo "IPTO_CLUSTER is single (the default) or citus, not $cluster" >&2; exit 2 ;;
+esac
 state="$root/.ipto"
+if [ "$cluster" = citus ]; then state="$state/citus"; fi
 mkdir -p "$state"
 pgdir="$state/pg"
 # As root, the server runs as "postgres", which must reach the folder.
 if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$state"; then
     pgdir="/var/tmp/ipto-demo-$(echo "$root" | md5sum | cut -c1-8)"
+    if [ "$cluster" = citus ]; then pgdir="$pgdir-citus"; fi
     echo "note: postgres cannot enter $state; the demo cluster lives in $pgdir"
 fi
+sockdir=$pgdir
+if [ "$cluster" = citus ]; then sockdir="$pgdir/coordinator"; fi
 listen=${IPTO_LISTEN:-127.0.0.1:8080}
 
 if [ ! -f "$state/env" ]; then
@@ -25,15 +40,38 @@ if [ ! -f "$state/env" ]; then
 fi
 source "$state/env"
 
-if [ ! -f "$pgdir/data/PG_VERSION" ]; then
-    echo "==> creating the demo cluster in $pgdir"
-    cluster_init "$pgdir"
-fi
-if ! as_pg_user "$PG_BINDIR/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
-    cluster_start "$pgdir" "$PGPORT_DEMO"
+distribute=
+if [ "$cluster" = citus ]; then
+    if [ ! -f "$(pg_config --pkglibdir)/citus.so" ]; then
+        IPTO_SOURCE_DIR=$root
+        installer="$IPTO_SOURCE_DIR/../shared/citus/install-citus.sh"
+        if [ ! -f "$installer" ]; then
+            echo "Citus is not installed: install Citus 13.2 for PostgreSQL 15 from Citus's packages" >&2
+            exit 1
+        fi
+        echo "==> building Citus from source ($installer)"
+        bash "$installer"
+    fi
+    if [ ! -f "$pgdir/ports" ]; then
+        echo "==> creating the demo Citus cluster (a coordinator and two workers) in $pgdir"
+        citus_cluster_init "$pgdir" 2
+    fi
+    citus_cluster_start "$pgdir"
+    citus_cluster_create_db "$pgdir" ipto
+    PGPORT_DEMO=$(citus_cluster_port "$pgdir" coordinator)
+    # Before any dataset exists; a second call changes nothing.
+    distribute="DO \$\$ BEGIN PERFORM ipto.distribute(); END \$\$;"
+else
+    if [ ! -f "$pgdir/data/PG_VERSION" ]; then
+        echo "==> creating the demo cluster in $pgdir"
+        cluster_init "$pgdir"
+    fi
+    if ! as_pg_user "$PG_BINDIR/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
+        cluster_start "$pgdir" "$PGPORT_DEMO"
+    fi
 fi
 
-demo_psql() { cluster_psql "$pgdir" "$PGPORT_DEMO" -d postgres "$@"; }
+demo_psql() { cluster_psql "$sockdir" "$PGPORT_DEMO" -d postgres "$@"; }
 if ! demo_psql -Atc "SELECT 1 FROM pg_database WHERE datname = 'ipto'" | grep -q 1; then
     demo_psql -qc "CREATE DATABASE ipto"
 fi
@@ -41,6 +79,7 @@ demo_psql -d ipto -q <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS ipto;
 ALTER EXTENSION ipto UPDATE;
+$distribute
 DO \$\$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ipto_front') THEN
         CREATE ROLE ipto_front LOGIN IN ROLE ipto_api;
@@ -85,5 +124,10 @@ Try it:
   curl -s http://$listen/v1/datasets -H "X-API-Key: $key"
 
 Or in psql:
-  psql -h $pgdir -p $PGPORT_DEMO -U postgres ipto -c "SELECT * FROM ipto.list_datasets('$tenant')"
+  psql -h $sockdir -p $PGPORT_DEMO -U postgres ipto -c "SELECT * FROM ipto.list_datasets('$tenant')"
 TXT
+if [ "$cluster" = citus ]; then
+    echo
+    echo "Citus nodes (name port; sockets in $pgdir/<name>):"
+    sed 's/^/  /' "$pgdir/ports"
+fi
