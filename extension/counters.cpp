@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 #include <string>
 #include <utility>
 
@@ -215,24 +216,41 @@ IPTO_FUNCTION(ipto_objects_counters_truncate) {
     return PointerGetDatum(nullptr);
 }
 
-IPTO_FUNCTION(ipto_objects_keep_identity) {
+namespace {
+
+// Refuses an UPDATE that changes any of `columns` of the row.
+Datum keep_identity(FunctionCallInfo fcinfo, const char* what, const std::vector<std::string>& columns,
+                    const char* hint) {
     TriggerData* td = counters::trigger_data(fcinfo);
     HeapTuple old_row = td->tg_trigtuple;
     HeapTuple new_row = td->tg_newtuple;
     TupleDesc desc = td->tg_relation->rd_att;
-    for (const char* column : {"object_id", "tenant_id", "dataset_id"}) {
-        int att = pg::call([&] { return SPI_fnumber(desc, column); });
+    for (const std::string& column : columns) {
+        const char* name = column.c_str();
+        int att = pg::call([&] { return SPI_fnumber(desc, name); });
+        if (att <= 0) throw Error(ErrorKind::internal, "keep_identity: no column " + column);
         bool old_null = false, new_null = false;
         Datum a = pg::call([&] { return heap_getattr(old_row, att, desc, &old_null); });
         Datum b = pg::call([&] { return heap_getattr(new_row, att, desc, &new_null); });
         bool same = old_null == new_null &&
                     (old_null || pg::call([&] { return DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID, a, b)); }));
-        if (!same) {
-            throw Error(ErrorKind::validation, std::string("an object's ") + column + " cannot change", column,
-                        "objects do not move between datasets or tenants; add a new object and delete this one");
-        }
+        if (!same) throw Error(ErrorKind::validation, std::string(what) + "'s " + column + " cannot change", column, hint);
     }
     return PointerGetDatum(new_row);
+}
+
+}  // namespace
+
+IPTO_FUNCTION(ipto_objects_keep_identity) {
+    return keep_identity(fcinfo, "an object", {"object_id", "tenant_id", "dataset_id"},
+                         "objects do not move between datasets or tenants; add a new object and delete this one");
+}
+
+// Ids are public and everything of a dataset is keyed by them (objects,
+// counters, the id directory): they never change.
+IPTO_FUNCTION(ipto_datasets_keep_identity) {
+    return keep_identity(fcinfo, "a dataset", {"dataset_id", "tenant_id"},
+                         "a dataset keeps its id and owner; create a new dataset instead");
 }
 
 namespace {

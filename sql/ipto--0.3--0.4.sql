@@ -50,6 +50,13 @@ CREATE TRIGGER dataset_grants_delete AFTER DELETE ON ipto.dataset_grants
     FOR EACH STATEMENT EXECUTE FUNCTION ipto.dataset_grants_changed();
 ALTER TABLE ipto.dataset_grants ENABLE ALWAYS TRIGGER dataset_grants_insert;
 
+-- A dataset keeps its id and owner (everything of it is keyed by them).
+CREATE FUNCTION ipto.datasets_keep_identity() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_datasets_keep_identity';
+CREATE TRIGGER datasets_keep_identity BEFORE UPDATE OF dataset_id, tenant_id ON ipto.datasets
+    FOR EACH ROW EXECUTE FUNCTION ipto.datasets_keep_identity();
+REVOKE ALL ON FUNCTION ipto.datasets_keep_identity() FROM PUBLIC;
+
 DROP POLICY visible_read ON ipto.datasets;
 CREATE POLICY visible_read ON ipto.datasets FOR SELECT TO ipto_service
     USING ((visibility = 'listed' AND status = 'active')
@@ -58,6 +65,10 @@ CREATE POLICY visible_read ON ipto.datasets FOR SELECT TO ipto_service
 -- row, which the policies above filter (a policy here could not read it).
 DROP POLICY visible_read ON ipto.dataset_counters;
 CREATE POLICY counts_read ON ipto.dataset_counters FOR SELECT TO ipto_service USING (true);
+-- The catalogue-wide tallies are '*N' on Citus, one per shard.
+DROP POLICY own_or_catalogue_read ON ipto.dataset_tallies;
+CREATE POLICY own_or_catalogue_read ON ipto.dataset_tallies FOR SELECT TO ipto_service
+    USING (tenant_id = current_setting('ipto.tenant_id', true) OR left(tenant_id, 1) = '*');
 
 -- The directory: anyone may look an id up (the dataset's row keeps its
 -- own policies); the request face enters the ids of its tenant's new

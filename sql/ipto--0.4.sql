@@ -354,6 +354,12 @@ ALTER TABLE ipto.dataset_counters ENABLE ALWAYS TRIGGER dataset_counters_insert;
 ALTER TABLE ipto.objects ENABLE ALWAYS TRIGGER objects_counters_insert;
 ALTER TABLE ipto.datasets ENABLE ALWAYS TRIGGER datasets_tally_insert;
 
+-- A dataset keeps its id and owner (everything of it is keyed by them).
+CREATE FUNCTION ipto.datasets_keep_identity() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'ipto_datasets_keep_identity';
+CREATE TRIGGER datasets_keep_identity BEFORE UPDATE OF dataset_id, tenant_id ON ipto.datasets
+    FOR EACH ROW EXECUTE FUNCTION ipto.datasets_keep_identity();
+
 -- After grants change, the datasets' grantees follow.
 CREATE FUNCTION ipto.dataset_grants_changed() RETURNS trigger LANGUAGE c SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_dataset_grants_changed';
@@ -586,9 +592,10 @@ CREATE POLICY owner_all ON ipto.idempotency_keys FOR ALL TO ipto_service
 -- Counts alone, keyed by dataset id: every read joins them to a dataset
 -- row, which the policies above filter (a policy here could not read it).
 CREATE POLICY counts_read ON ipto.dataset_counters FOR SELECT TO ipto_service USING (true);
--- A tenant's own tallies, and the catalogue-wide one.
+-- A tenant's own tallies, and the catalogue-wide ones ('*', or '*N' for
+-- each shard on Citus).
 CREATE POLICY own_or_catalogue_read ON ipto.dataset_tallies FOR SELECT TO ipto_service
-    USING (tenant_id = current_setting('ipto.tenant_id', true) OR tenant_id = '*');
+    USING (tenant_id = current_setting('ipto.tenant_id', true) OR left(tenant_id, 1) = '*');
 -- ipto.deleted_datasets: no policy, so ipto_service sees none of it.
 CREATE POLICY owner_all ON ipto.api_key_uses FOR ALL TO ipto_service
     USING (tenant_id = current_setting('ipto.tenant_id', true))

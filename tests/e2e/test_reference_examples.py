@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import SEED_FIELDS as DATASET_FIELDS, session, sql_literal
+from harness import DISTRIBUTED, SEED_FIELDS as DATASET_FIELDS, session, sql_literal
 
 EXAMPLE_ID = "dset_a1b2c3d4e5f6"
 EXAMPLE_BASE = "https://api.ipto.ai"
@@ -192,11 +192,30 @@ class ReferenceExamples(unittest.TestCase):
         return out["status"], out["data"]
 
     def adopt_example_id(self, tenant_id, dataset_id):
-        self.env.cluster.psql("UPDATE ipto.datasets SET dataset_id = %s WHERE tenant_id = %s AND dataset_id = %s" % (
-            sql_literal(EXAMPLE_ID), sql_literal(tenant_id), sql_literal(dataset_id)))
+        # A dataset keeps its id: the example's one is a copy of the created
+        # dataset under the reference's id, which then replaces it.
+        columns = ("name, description, source_modality, monetization_mode, pricing_model, visibility, status,"
+                   " created_at, updated_at")
+        self.env.cluster.psql(
+            "INSERT INTO ipto.datasets (dataset_id, tenant_id, %s) SELECT %s, tenant_id, %s FROM ipto.datasets"
+            " WHERE tenant_id = %s AND dataset_id = %s" % (columns, sql_literal(EXAMPLE_ID), columns,
+                                                          sql_literal(tenant_id), sql_literal(dataset_id)))
+        self.env.cluster.psql("DELETE FROM ipto.datasets WHERE tenant_id = %s AND dataset_id = %s"
+                              % (sql_literal(tenant_id), sql_literal(dataset_id)))
+
+    def example_actor(self):
+        """A tenant that may own the reference's id: on a cluster, one whose
+        shard the id hashes into (ipto.create_dataset places ids so)."""
+        while True:
+            actor = self.env.actor()
+            if not DISTRIBUTED or self.env.cluster.scalar(
+                    "SELECT get_shard_id_for_distribution_column('ipto.datasets', %s::text)"
+                    " = get_shard_id_for_distribution_column('ipto.datasets', %s::text)"
+                    % (sql_literal(actor.tenant_id), sql_literal(EXAMPLE_ID))) == "t":
+                return actor
 
     def walk(self, examples, run):
-        actor = self.env.actor()
+        actor = self.example_actor()
         status, body = run(examples["create"], actor.key)
         self.assertEqual(status, 201, body)
         created = body["data"]
