@@ -44,16 +44,21 @@ IPTO_FUNCTION(ipto_add_object) {
     validate_content_type(content_type);
     validate_choice("status", status, kObjectStatuses);
 
+    // A plain INSERT after the check (the counters' trigger checks again in
+    // the insert's statement): Citus runs an INSERT ... SELECT through the
+    // coordinator.
+    static spi::Statement exists("SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2", {TEXTOID, TEXTOID});
     static spi::Statement insert(
         "INSERT INTO ipto.objects (object_id, tenant_id, dataset_id, filename, size_bytes, content_type, status)"
-        " SELECT $1, $2, $3, $4, $5, $6, $7"
-        " WHERE EXISTS (SELECT FROM ipto.datasets WHERE tenant_id = $2 AND dataset_id = $3)",
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID});
     std::string id = ext::new_id(IdKind::object);
     spi::Connection spi;
+    spi::Params e;
+    e.text(tenant).text(dataset);
     spi::Params p;
     p.text(id).text(tenant).text(dataset).text(filename).int8(*size).text(content_type).text(status);
-    if (spi::execute(insert, p).rows() == 0) {
+    if (spi::execute(exists, e).rows() == 0 || spi::execute(insert, p).rows() == 0) {
         throw Error(ErrorKind::not_found,
                     "dataset " + std::string(is_valid_id(IdKind::dataset, dataset) ? dataset : "(malformed id)") + " not found for tenant " + tenant,
                     "dataset_id", "objects are added to a dataset of the same tenant");
