@@ -2,6 +2,9 @@
 -- A credential is shown once and stored only as its public part plus the
 -- SHA-256 of its secret.
 \set VERBOSITY sqlstate
+-- Helpers in pg_temp are this session's own: on Citus they stay on the
+-- coordinator (without it trying, and warning about, its workers).
+SET citus.enable_ddl_propagation = off;
 -- err(q): runs q; 'ok', or the SQLSTATE and the column the error names.
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE st text; col text;
@@ -12,6 +15,7 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, col = COLUMN_NAME;
     RETURN st || CASE WHEN col <> '' THEN ' ' || col ELSE '' END;
 END $f$;
+RESET citus.enable_ddl_propagation;
 
 -------------------------------------------------------------------------
 -- create_tenant
@@ -56,7 +60,7 @@ SELECT k.api_key_id ~ '^key_[0-9a-f]{12}$' AS id_format,
        k.secret_sha256 = sha256(convert_to(:'key_secret', 'UTF8')) AS digest_of_secret,
        k.expires_at IS NULL AS no_expiry,
        k.revoked_at IS NULL AS not_revoked,
-       NOT EXISTS (SELECT FROM ipto.api_key_uses u WHERE u.api_key_id = k.api_key_id) AS never_used
+       k.api_key_id NOT IN (SELECT u.api_key_id FROM ipto.api_key_uses u) AS never_used
   FROM ipto.api_keys k WHERE k.prefix = :'key_prefix';
 -- The secret is in no column of any credential table, in any form we can spot.
 SELECT count(*) AS rows_holding_secret FROM (

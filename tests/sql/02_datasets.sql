@@ -1,6 +1,9 @@
 -- Datasets through the operator face: defaults, validation of every field,
 -- get, update (a jsonb of changes) and delete.
 \set VERBOSITY sqlstate
+-- Helpers in pg_temp are this session's own: on Citus they stay on the
+-- coordinator (without it trying, and warning about, its workers).
+SET citus.enable_ddl_propagation = off;
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE st text; col text;
 BEGIN
@@ -10,6 +13,7 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, col = COLUMN_NAME;
     RETURN st || CASE WHEN col <> '' THEN ' ' || col ELSE '' END;
 END $f$;
+RESET citus.enable_ddl_propagation;
 SELECT ipto.create_tenant('datasets') AS t \gset
 
 -------------------------------------------------------------------------
