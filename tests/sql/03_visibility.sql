@@ -3,6 +3,9 @@
 -- granted; private ones never. Non-owners that see a dataset get 403 on
 -- update/delete; those that do not see it get 404.
 \set VERBOSITY sqlstate
+-- Helpers in pg_temp are this session's own: on Citus they stay on the
+-- coordinator (without it trying, and warning about, its workers).
+SET citus.enable_ddl_propagation = off;
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE st text; col text;
 BEGIN
@@ -24,28 +27,32 @@ EXCEPTION WHEN OTHERS THEN
 END $f$;
 -- What viewer may see, straight from the rule (an oracle independent of
 -- the extension's queries).
-CREATE FUNCTION pg_temp.may_see(viewer text) RETURNS SETOF ipto.datasets LANGUAGE sql AS $f$
+CREATE FUNCTION pg_temp.may_see(viewer text) RETURNS SETOF ipto.datasets LANGUAGE plpgsql AS $f$
+BEGIN
+    RETURN QUERY
     SELECT * FROM ipto.datasets d
      WHERE d.tenant_id = viewer
         OR (d.visibility = 'listed' AND d.status = 'active')
-        OR (d.visibility = 'restricted' AND EXISTS (
-                SELECT FROM ipto.dataset_grants g
-                 WHERE g.dataset_id = d.dataset_id AND g.grantee_tenant_id = viewer))
-$f$;
+        OR (d.visibility = 'restricted' AND d.dataset_id IN (
+                SELECT g.dataset_id FROM ipto.dataset_grants g WHERE g.grantee_tenant_id = viewer));
+END $f$;
 SELECT ipto.create_tenant('vis A') AS a, ipto.create_tenant('vis B') AS b, ipto.create_tenant('vis C') AS c \gset
 -- A list, as seen by one tenant: only our three tenants' datasets by name
 -- (other test files leave listed datasets behind), plus whether "total"
 -- counts exactly what the rule allows with the same filters.
 CREATE FUNCTION pg_temp.seen(viewer text, st text DEFAULT NULL, vis text DEFAULT NULL, own text DEFAULT NULL)
-RETURNS TABLE (names text, total_ok boolean) LANGUAGE sql AS $f$
-    SELECT (SELECT string_agg(name, ', ' ORDER BY name)
+RETURNS TABLE (names text, total_ok boolean) LANGUAGE plpgsql AS $f$
+BEGIN
+    RETURN QUERY
+    SELECT (SELECT string_agg(l.name, ', ' ORDER BY l.name)
               FROM ipto.list_datasets(viewer, NULL, 100, st, vis, own) l
-             WHERE l.tenant_id IN (SELECT tenant_id FROM ipto.tenants WHERE name LIKE 'vis _')),
-           (SELECT coalesce(max(total), 0) FROM ipto.list_datasets(viewer, NULL, 100, st, vis, own))
+             WHERE l.tenant_id IN (SELECT t.tenant_id FROM ipto.tenants t WHERE t.name LIKE 'vis _')),
+           (SELECT coalesce(max(l.total), 0) FROM ipto.list_datasets(viewer, NULL, 100, st, vis, own) l)
              = (SELECT count(*) FROM pg_temp.may_see(viewer) m
                  WHERE (st IS NULL OR m.status = st) AND (vis IS NULL OR m.visibility = vis)
-                   AND (own IS NULL OR (m.tenant_id = viewer) = (own = 'me')))
-$f$;
+                   AND (own IS NULL OR (m.tenant_id = viewer) = (own = 'me')));
+END $f$;
+RESET citus.enable_ddl_propagation;
 
 SELECT dataset_id AS a_private    FROM ipto.create_dataset(:'a', 'A private') \gset
 SELECT dataset_id AS a_restricted FROM ipto.create_dataset(:'a', 'A restricted', visibility => 'restricted') \gset
