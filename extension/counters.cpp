@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "errors.hpp"
+#include "placement.hpp"
 #include "restore.hpp"
 #include "spi.hpp"
 #include "sql_values.hpp"
@@ -300,10 +301,13 @@ IPTO_FUNCTION(ipto_rebuild_counters) {
     // creates a new shard row is not waited for: the recount does not see
     // its objects and the replacement below does not see its row, so its
     // delta counts once either way. Later writers add on top of the result.
-    static spi::Statement datasets(
-        "SELECT tenant_id, dataset_id FROM ipto.datasets WHERE $1::text IS NULL OR dataset_id = $1"
-        " ORDER BY tenant_id, dataset_id",
-        {TEXTOID});
+    static spi::Statement all("SELECT tenant_id, dataset_id FROM ipto.datasets ORDER BY tenant_id, dataset_id", {});
+    // One dataset: its owner from the id directory, so that only the
+    // owner's shard is read (an older version's database has none).
+    static spi::Statement owner("SELECT tenant_id FROM ipto.dataset_directory WHERE dataset_id = $1", {TEXTOID});
+    static spi::Statement one("SELECT tenant_id, dataset_id FROM ipto.datasets WHERE dataset_id = $1"
+                              " AND ($2::text IS NULL OR tenant_id = $2)",
+                              {TEXTOID, TEXTOID});
     static spi::Statement lock_dataset(
         "SELECT FROM ipto.datasets WHERE tenant_id = $1 AND dataset_id = $2 FOR UPDATE", {TEXTOID, TEXTOID});
     static spi::Statement lock_shards(
@@ -326,9 +330,21 @@ IPTO_FUNCTION(ipto_rebuild_counters) {
         {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID});
     auto only = sql::arg_text(fcinfo, 0);
     spi::Connection spi;
-    spi::Params p;
-    p.opt_text(only);
-    auto r = spi::execute(datasets, p);
+    spi::Result r;
+    if (only) {
+        std::optional<std::string> tenant;
+        if (placement::has_relation("dataset_directory")) {
+            spi::Params o;
+            o.text(*only);
+            auto found = spi::execute(owner, o);
+            tenant = found.rows() == 1 ? found.text(0, 1) : std::optional<std::string>("");
+        }
+        spi::Params p;
+        p.text(*only).opt_text(tenant);
+        r = spi::execute(one, p);
+    } else {
+        r = spi::execute(all);
+    }
     std::vector<std::pair<std::string, std::string>> keys;
     for (std::uint64_t i = 0; i < r.rows(); ++i) keys.emplace_back(r.text_required(i, 1), r.text_required(i, 2));
     std::int64_t fixed = 0;

@@ -27,6 +27,12 @@ namespace {
     " OR (d.visibility = 'restricted' AND EXISTS (SELECT FROM ipto.dataset_grants g"              \
     " WHERE g.tenant_id = d.tenant_id AND g.dataset_id = d.dataset_id AND g.grantee_tenant_id = $1))) "
 
+// The same, read from the dataset's own row (0.4: ipto.datasets.grantees),
+// so that Citus routes the statement to the owner's shard alone.
+#define VISIBLE_TO_1_ON_ROW                                                                        \
+    " (d.tenant_id = $1 OR (d.visibility = 'listed' AND d.status = 'active')"                      \
+    " OR (d.visibility = 'restricted' AND $1 = ANY (d.grantees))) "
+
 DatasetRecord record(const spi::Result& r, std::uint64_t row) {
     DatasetRecord d;
     d.dataset_id = r.text_required(row, 1);
@@ -46,19 +52,25 @@ DatasetRecord record(const spi::Result& r, std::uint64_t row) {
 // Fills in the live counters of datasets read with DATASET_COLUMNS.
 void with_counters(std::vector<DatasetRecord*> datasets) {
     if (datasets.empty()) return;
-    static spi::Statement sums(
-        "SELECT tenant_id, dataset_id, sum(object_count)::bigint, sum(active_object_count)::bigint,"
-        " sum(total_bytes)::bigint, max(last_ingest_at) FROM ipto.dataset_counters"
-        " WHERE tenant_id = ANY ($1) AND dataset_id = ANY ($2) GROUP BY tenant_id, dataset_id",
-        {TEXTARRAYOID, TEXTARRAYOID});
-    std::vector<std::string> tenants, ids;
+#define SUMS_WHERE(tenants)                                                                                \
+    "SELECT tenant_id, dataset_id, sum(object_count)::bigint, sum(active_object_count)::bigint,"           \
+    " sum(total_bytes)::bigint, max(last_ingest_at) FROM ipto.dataset_counters"                            \
+    " WHERE " tenants " AND dataset_id = ANY ($2) GROUP BY tenant_id, dataset_id"
+    // One tenant's datasets: its shard alone (Citus routes an equality on
+    // the tenant, not an array of them).
+    static spi::Statement one_tenant(SUMS_WHERE("tenant_id = $1"), {TEXTOID, TEXTARRAYOID});
+    static spi::Statement tenants(SUMS_WHERE("tenant_id = ANY ($1)"), {TEXTARRAYOID, TEXTARRAYOID});
+#undef SUMS_WHERE
+    std::vector<std::string> owners, ids;
     for (const DatasetRecord* d : datasets) {
-        if (std::find(tenants.begin(), tenants.end(), d->tenant_id) == tenants.end()) tenants.push_back(d->tenant_id);
+        if (std::find(owners.begin(), owners.end(), d->tenant_id) == owners.end()) owners.push_back(d->tenant_id);
         ids.push_back(d->dataset_id);
     }
     spi::Params p;
-    p.text_array(tenants).text_array(ids);
-    auto r = spi::execute(sums, p);
+    if (owners.size() == 1) p.text(owners[0]);
+    else p.text_array(owners);
+    p.text_array(ids);
+    auto r = spi::execute(owners.size() == 1 ? one_tenant : tenants, p);
     for (std::uint64_t i = 0; i < r.rows(); ++i) {
         std::string tenant = r.text_required(i, 1), id = r.text_required(i, 2);
         for (DatasetRecord* d : datasets) {
@@ -89,13 +101,12 @@ std::optional<std::string> owner_of(std::string_view dataset_id) {
 
 bool has_directory() { return placement::has_relation("dataset_directory"); }
 
-// The dataset, if `tenant_id` may see it (its own first).
+// The dataset, if `tenant_id` may see it: its owner from the id directory,
+// then its row on the owner's shard (one worker on Citus, whoever asks).
 std::optional<DatasetRecord> visible_dataset(const std::string& tenant_id, std::string_view dataset_id) {
-    static spi::Statement own("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
-                              {TEXTOID, TEXTOID});
-    static spi::Statement others("SELECT" DATASET_COLUMNS "FROM ipto.datasets d"
-                                 " WHERE d.tenant_id = $3 AND d.dataset_id = $2 AND" VISIBLE_TO_1,
-                                 {TEXTOID, TEXTOID, TEXTOID});
+    static spi::Statement owned_by("SELECT" DATASET_COLUMNS "FROM ipto.datasets d"
+                                   " WHERE d.tenant_id = $3 AND d.dataset_id = $2 AND" VISIBLE_TO_1_ON_ROW,
+                                   {TEXTOID, TEXTOID, TEXTOID});
     static spi::Statement any_owner("SELECT" DATASET_COLUMNS "FROM ipto.datasets d WHERE d.dataset_id = $2 AND" VISIBLE_TO_1
                                     "ORDER BY d.tenant_id = $1 DESC LIMIT 1",
                                     {TEXTOID, TEXTOID});
@@ -106,14 +117,12 @@ std::optional<DatasetRecord> visible_dataset(const std::string& tenant_id, std::
         if (r.rows() == 0) return std::nullopt;
         return record(r, 0);
     }
-    auto r = spi::execute(own, p);
-    if (r.rows() == 1) return record(r, 0);
     auto owner = owner_of(dataset_id);
-    if (!owner || *owner == tenant_id) return std::nullopt;
+    if (!owner) return std::nullopt;
     p.text(*owner);
-    auto o = spi::execute(others, p);
-    if (o.rows() == 0) return std::nullopt;
-    return record(o, 0);
+    auto r = spi::execute(owned_by, p);
+    if (r.rows() == 0) return std::nullopt;
+    return record(r, 0);
 }
 
 Error dataset_not_found(std::string_view dataset_id) {

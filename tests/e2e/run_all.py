@@ -39,6 +39,7 @@ MODULES = [
     "test_slowloris",
     "test_hostile",
     "test_openapi_conformance",
+    "test_distributed",
 ]
 
 # Skipped on a Citus cluster (IPTO_E2E_DISTRIBUTED=1) only, each with why.
