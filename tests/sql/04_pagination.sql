@@ -3,6 +3,9 @@
 -- next_cursor null on the last page; cursors are signed and bound to the
 -- tenant and the filters.
 \set VERBOSITY sqlstate
+-- Helpers in pg_temp are this session's own: on Citus they stay on the
+-- coordinator (without it trying, and warning about, its workers).
+SET citus.enable_ddl_propagation = off;
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE st text; col text;
 BEGIN
@@ -30,28 +33,37 @@ BEGIN
         cur := nxt;
     END LOOP;
 END $f$;
--- check(): the walk against the table: each dataset once, in order.
+-- check(): the walk against the table: each dataset once, in order. (The
+-- table is read on its own first: on Citus, a statement that reads it
+-- would otherwise go whole to a worker, the walk with it.)
 CREATE FUNCTION pg_temp.check(t text, lim int, own text DEFAULT NULL)
 RETURNS TABLE (pages int, rows bigint, distinct_rows bigint, same_set boolean, in_order boolean,
-               total_every_page boolean, only_last_page_ends boolean) LANGUAGE sql AS $f$
+               total_every_page boolean, only_last_page_ends boolean) LANGUAGE plpgsql AS $f$
+DECLARE expected text[];
+BEGIN
+    SELECT coalesce(array_agg(d.dataset_id ORDER BY d.created_at DESC, d.dataset_id DESC), '{}') INTO expected
+      FROM ipto.datasets d
+     WHERE (own IS NULL AND (d.tenant_id = t OR (d.visibility = 'listed' AND d.status = 'active')))
+        OR (own = 'me' AND d.tenant_id = t);
+    RETURN QUERY
     WITH w AS (SELECT *, row_number() OVER (ORDER BY pg, pos) AS k FROM pg_temp.walk(t, lim, NULL, NULL, own)),
-         e AS (SELECT d.dataset_id, row_number() OVER (ORDER BY d.created_at DESC, d.dataset_id DESC) AS k
-                 FROM ipto.datasets d
-                WHERE (own IS NULL AND (d.tenant_id = t OR (d.visibility = 'listed' AND d.status = 'active')))
-                   OR (own = 'me' AND d.tenant_id = t))
+         e AS (SELECT x.dataset_id, x.k FROM unnest(expected) WITH ORDINALITY AS x(dataset_id, k))
     SELECT (SELECT max(pg) FROM w), (SELECT count(*) FROM w), (SELECT count(DISTINCT id) FROM w),
            NOT EXISTS (SELECT id FROM w EXCEPT SELECT dataset_id FROM e)
              AND NOT EXISTS (SELECT dataset_id FROM e EXCEPT SELECT id FROM w),
            (SELECT bool_and(w.id = e.dataset_id) FROM w JOIN e USING (k)),
            (SELECT bool_and(tot = (SELECT count(*) FROM e)) FROM w),
-           (SELECT bool_and((nxt IS NULL) = (pg = (SELECT max(pg) FROM w))) FROM w)
-$f$;
+           (SELECT bool_and((nxt IS NULL) = (pg = (SELECT max(pg) FROM w))) FROM w);
+END $f$;
+RESET citus.enable_ddl_propagation;
 
 SELECT ipto.create_tenant('pages') AS t, ipto.create_tenant('pages other') AS u \gset
 SELECT count(*) AS created FROM generate_series(1, 45) i, LATERAL ipto.create_dataset(:'t', 'page ' || i) d;
 -- Distinct creation times, but in groups of three that share one (so the
 -- dataset_id tie-break decides, also across page boundaries).
-UPDATE ipto.datasets d SET created_at = timestamptz '2024-01-01 00:00:00+00' + (x.n / 3) * interval '1 minute'
+-- (In timestamp arithmetic: Citus refuses an UPDATE that applies a STABLE
+-- function, such as timestamptz + interval, to columns.)
+UPDATE ipto.datasets d SET created_at = (timestamp '2024-01-01 00:00:00' + (x.n / 3) * interval '1 minute') AT TIME ZONE 'UTC'
   FROM (SELECT dataset_id, row_number() OVER (ORDER BY dataset_id) - 1 AS n FROM ipto.datasets WHERE tenant_id = :'t') x
  WHERE d.dataset_id = x.dataset_id;
 SELECT count(DISTINCT created_at) AS distinct_times, count(*) AS datasets FROM ipto.datasets WHERE tenant_id = :'t';
@@ -80,9 +92,9 @@ SELECT next_cursor AS c1 FROM ipto.list_datasets(:'t', NULL, 7, owner => 'me') L
 SELECT :'c1' ~ '^[A-Za-z0-9_-]+$' AS base64url;
 -- A dataset created after page 1 was served does not shift page 2.
 SELECT (ipto.create_dataset(:'t', 'newcomer')).dataset_id IS NOT NULL AS created;
-SELECT array_agg(dataset_id ORDER BY created_at DESC, dataset_id DESC) = (
-         SELECT (array_agg(dataset_id ORDER BY created_at DESC, dataset_id DESC))[8:14]
-           FROM ipto.datasets WHERE tenant_id = :'t' AND name <> 'newcomer') AS page2_unchanged,
+SELECT (array_agg(dataset_id ORDER BY created_at DESC, dataset_id DESC))[8:14] AS page2
+  FROM ipto.datasets WHERE tenant_id = :'t' AND name <> 'newcomer' \gset
+SELECT array_agg(dataset_id ORDER BY created_at DESC, dataset_id DESC) = :'page2' AS page2_unchanged,
        max(total) AS total_now
   FROM ipto.list_datasets(:'t', :'c1', 7, owner => 'me');
 -- Deleting the dataset the cursor points after does not break it.
