@@ -1,6 +1,6 @@
 // Where a tenant's rows live. On one PostgreSQL, everywhere is one place.
 // On Citus, tenant-owned tables are hash-distributed by tenant_id in shards
-// of fixed hash ranges (docs/scale-out.md); what a tenant's statement writes
+// of fixed hash ranges (docs/SCALE-OUT.md); what a tenant's statement writes
 // must stay in its tenant's shard, so that it runs on one worker and a
 // trigger on a shard never needs another node:
 //  - a dataset's id hashes into its owner's shard, so the id directory

@@ -608,7 +608,7 @@ CREATE POLICY owner_insert ON ipto.dataset_directory FOR INSERT TO ipto_service
     WITH CHECK (tenant_id = current_setting('ipto.tenant_id', true));
 
 --------------------------------------------------------------------------
--- Scale-out (docs/scale-out.md): ipto.distribute(), run once on a Citus
+-- Scale-out (docs/SCALE-OUT.md): ipto.distribute(), run once on a Citus
 -- coordinator after CREATE EXTENSION citus on every node and CREATE
 -- EXTENSION ipto on the coordinator. Tenant-owned tables are distributed by
 -- tenant_id and co-located, the global ones become reference tables, and
@@ -662,7 +662,7 @@ BEGIN
         SET LOCAL citus.enable_ddl_propagation = on;
         PERFORM run_command_on_workers(fk);
         -- Our triggers on distributed tables touch only the shard they fire
-        -- on and its co-located shards (docs/scale-out.md).
+        -- on and its co-located shards (docs/SCALE-OUT.md).
         SET LOCAL citus.enable_unsafe_triggers = on;
         PERFORM create_reference_table('ipto.settings');
         PERFORM create_reference_table('ipto.tenants');
