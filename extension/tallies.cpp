@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "counters.hpp"
+#include "dataset_store.hpp"
 #include "errors.hpp"
 #include "placement.hpp"
 #include "purge.hpp"
@@ -64,7 +65,7 @@ void admit(const Keys& added) {
             throw Error(ErrorKind::conflict, "dataset " + k[1] + " was deleted and is still being purged", "dataset_id",
                         "use a new id (ipto.create_dataset makes one), or wait until ipto.deleted_datasets no longer lists it");
         }
-        if (!directory) continue;
+        if (!directory || store::claimed_here(k[1])) continue;  // create_dataset entered it
         if (!placement::dataset_id_placed(k[0], k[1])) {
             throw Error(ErrorKind::validation, "dataset id " + k[1] + " is not in the shard of tenant " + k[0], "dataset_id",
                         "on a distributed ipto, create datasets with ipto.create_dataset, which picks an id in the owner's shard");
