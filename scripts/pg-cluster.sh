@@ -74,8 +74,11 @@ citus.max_client_connections = 100
 max_prepared_transactions = 100
 CONF
     # Citus connects to the other nodes as the superuser without a password;
-    # every other role logs in with one over TCP.
+    # every other role logs in with one over TCP. ipto_service (the request
+    # face's role, which ipto.distribute() lets log in) needs its password
+    # everywhere, the socket too.
     cat >"$nodedir/data/pg_hba.conf" <<HBA
+local all ipto_service scram-sha-256
 local all all trust
 host all postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256

@@ -148,9 +148,10 @@ class CitusNode(Cluster):
             f.write("shared_preload_libraries = 'citus'\nmax_connections = 200\n"
                     "citus.max_client_connections = 100\nmax_prepared_transactions = 100\n")
         # Citus connects to the other nodes as the superuser without a
-        # password; every other role logs in with one over TCP.
+        # password; every other role logs in with one over TCP, and
+        # ipto_service (which ipto.distribute() lets log in) on the socket too.
         with open(os.path.join(self.data, "pg_hba.conf"), "w") as f:
-            f.write("local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
+            f.write("local all ipto_service scram-sha-256\nlocal all all trust\nhost all postgres 127.0.0.1/32 trust\n"
                     "host all all 127.0.0.1/32 scram-sha-256\n")
 
     def join(self):

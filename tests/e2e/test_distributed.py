@@ -139,6 +139,9 @@ class Distributed(unittest.TestCase):
             "SELECT substr(authinfo, length('password=') + 1) FROM pg_dist_authinfo WHERE rolename = 'ipto_service'")
         seen = {"datasets": set(), "idempotency_keys": set()}
         for i in range(len(self.cluster.worker_ports())):
+            # Without the password that only Citus's catalog holds, the role
+            # cannot log in at all.
+            self.assertNotEqual(self.cluster.psql_on(i, "SELECT 1", user="ipto_service", check=False).returncode, 0)
             shards = self.cluster.psql_on(i, "SET citus.override_table_visibility = off;"
                                              " SELECT string_agg(relname, ' ') FROM pg_class"
                                              " WHERE relnamespace = 'ipto'::regnamespace AND relkind = 'r'"
