@@ -3,6 +3,9 @@
 -- for ETag), the operator face an expected updated_at. Either is checked
 -- under the dataset's row lock, in the write's own transaction.
 \set VERBOSITY sqlstate
+-- Helpers in pg_temp are this session's own: on Citus they stay on the
+-- coordinator (without it trying, and warning about, its workers).
+SET citus.enable_ddl_propagation = off;
 CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE st text; col text;
 BEGIN
@@ -16,6 +19,7 @@ END $f$;
 CREATE FUNCTION pg_temp.etag(data json) RETURNS text LANGUAGE sql AS $f$
     SELECT '"' || left(encode(sha256(convert_to(data::text, 'UTF8')), 'hex'), 32) || '"'
 $f$;
+RESET citus.enable_ddl_propagation;
 SELECT ipto.create_tenant('cond A') AS a, ipto.create_tenant('cond B') AS b \gset
 SELECT ipto.create_api_key(:'a', 'k', '{admin:*}') AS key_a, ipto.create_api_key(:'b', 'k', '{admin:*}') AS key_b \gset
 SELECT substr(:'key_a', 6, 8) AS ka, encode(sha256(convert_to(substr(:'key_a', 15), 'UTF8')), 'hex') AS da,
@@ -76,6 +80,7 @@ SELECT updated_at AS v FROM ipto.get_dataset(:'a', :'e') \gset
 SELECT ipto.delete_dataset(:'a', :'e', expected_updated_at => :'v');
 SELECT count(*) AS gone FROM ipto.datasets WHERE dataset_id = :'e';
 -- What a person reads (identifiers masked).
+SET citus.enable_ddl_propagation = off;
 CREATE FUNCTION pg_temp.msg(q text) RETURNS TABLE (sqlstate text, message text, detail text) LANGUAGE plpgsql AS $f$
 DECLARE st text; m text; d text;
 BEGIN
@@ -85,6 +90,7 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
     RETURN QUERY SELECT st, regexp_replace(m, 'dset_[0-9a-f]{12}', 'dset_…', 'g'), d;
 END $f$;
+RESET citus.enable_ddl_propagation;
 SELECT dataset_id AS f, updated_at AS v FROM ipto.create_dataset(:'a', 'message') \gset
 SELECT name FROM ipto.update_dataset(:'a', :'f', '{"name": "moved"}');
 SELECT * FROM pg_temp.msg(format('SELECT ipto.update_dataset(%L, %L, %L, expected_updated_at => %L)',
