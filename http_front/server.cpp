@@ -380,6 +380,14 @@ void install_handlers(FrontServer& svr, const Handlers& handlers, Metrics& metri
 
 // Binds, serves until SIGTERM/SIGINT, and returns the exit code.
 int serve(FrontServer& svr, const Config& config) {
+    // cpp-httplib's default sets SO_REUSEPORT, with which a second front
+    // (or anything else) started on a port in use binds it too and silently
+    // takes half its connections. SO_REUSEADDR alone still allows a quick
+    // restart (past TIME_WAIT) and refuses a port someone listens on.
+    svr.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     if (!svr.bind_to_port(config.listen_host, config.listen_port)) {
         log_event("error", "listen_failed",
                   {{"address", config.listen_host}, {"port", std::to_string(config.listen_port)}});

@@ -156,6 +156,12 @@ class ServerProcess(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("listen_failed", p.stderr)
 
+    def test_a_second_front_on_a_port_in_use_fails(self):
+        # Not a silent half of the first one's connections (SO_REUSEPORT).
+        p = self.run_front("--listen", "127.0.0.1:%d" % self.env.front.port, "--db", "host=127.0.0.1 port=1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("listen_failed", p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
