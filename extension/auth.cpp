@@ -42,21 +42,9 @@ void set_request_tenant(const std::string& tenant_id) {
     });
     if (!placement::citus_present()) return;
     // On Citus, a statement's shard queries run in other sessions, on the
-    // workers: Citus sends them the SQL SET LOCAL commands of the
-    // transaction (and only those, and only from a block or a function:
-    // hence the DO), so the policies there see the tenant.
-    pg::call([] {
-        return set_config_option("citus.propagate_set_commands", "local", PGC_USERSET, PGC_S_SESSION,
-                                 GUC_ACTION_LOCAL, true, 0, false);
-    });
+    // workers: the tenant goes there too, so the policies there see it.
     if (!is_valid_id(IdKind::tenant, tenant_id)) throw Error(ErrorKind::internal, "a stored tenant id is malformed");
-    placement::coordinate_transaction();
-    std::string set = "DO $set$BEGIN SET LOCAL ipto.tenant_id = '" + tenant_id + "'; END$set$";
-    const char* sql = set.c_str();
-    spi::Connection spi;
-    int rc = pg::call([&] { return SPI_execute(sql, false, 0); });
-    if (rc != SPI_OK_UTILITY) throw Error(ErrorKind::internal, "could not set ipto.tenant_id");
-    spi.finish();
+    placement::set_local_on_workers("ipto.tenant_id", tenant_id);
 }
 
 // When the key was last used: written at most once a minute per key and

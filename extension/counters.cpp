@@ -37,6 +37,27 @@ OwnWrite::OwnWrite() { ++own_writes; }
 OwnWrite::~OwnWrite() { --own_writes; }
 bool own_write() { return own_writes > 0; }
 
+OwnWriteEverywhere::OwnWriteEverywhere() {
+    if (!placement::citus_present()) return;
+    placement::set_local_on_workers("ipto.counter_write", "on");
+    sent_ = true;
+}
+
+void OwnWriteEverywhere::finish() {
+    if (!sent_) return;
+    sent_ = false;
+    placement::set_local_on_workers("ipto.counter_write", "off");
+}
+
+// A destructor must not throw: an unwinding error aborts the transaction,
+// which takes the setting with it.
+OwnWriteEverywhere::~OwnWriteEverywhere() = default;
+
+bool own_write_elsewhere() {
+    const char* v = pg::call([] { return GetConfigOption("ipto.counter_write", true, false); });
+    return v && std::string(v) == "on";
+}
+
 TriggerData* trigger_data(FunctionCallInfo fcinfo) {
     if (!CALLED_AS_TRIGGER(fcinfo)) throw Error(ErrorKind::internal, "called outside a trigger");
     return reinterpret_cast<TriggerData*>(fcinfo->context);
@@ -348,7 +369,7 @@ IPTO_FUNCTION(ipto_rebuild_counters) {
     std::vector<std::pair<std::string, std::string>> keys;
     for (std::uint64_t i = 0; i < r.rows(); ++i) keys.emplace_back(r.text_required(i, 1), r.text_required(i, 2));
     std::int64_t fixed = 0;
-    counters::OwnWrite own;
+    counters::OwnWriteEverywhere own;
     for (const auto& [tenant, dataset] : keys) {
         spi::Params k;
         k.text(tenant).text(dataset);
@@ -368,6 +389,7 @@ IPTO_FUNCTION(ipto_rebuild_counters) {
         throw Error(ErrorKind::not_found, "dataset " + *only + " not found", "dataset_id",
                     "pass an existing dataset id, or NULL for all");
     }
+    own.finish();
     spi.finish();
     return Int64GetDatum(fixed);
 }

@@ -28,6 +28,22 @@ public:
     OwnWrite& operator=(const OwnWrite&) = delete;
 };
 bool own_write();
+// The same across a Citus cluster: OwnWriteEverywhere tells the shards the
+// statements of this transaction reach (setting ipto.counter_write), and
+// own_write_elsewhere() reads it there.
+class OwnWriteEverywhere {
+public:
+    OwnWriteEverywhere();
+    ~OwnWriteEverywhere();
+    OwnWriteEverywhere(const OwnWriteEverywhere&) = delete;
+    OwnWriteEverywhere& operator=(const OwnWriteEverywhere&) = delete;
+    void finish();  // before the statements' SPI connection closes
+
+private:
+    OwnWrite here_;
+    bool sent_ = false;
+};
+bool own_write_elsewhere();
 
 // Runs statements with the trigger's transition tables visible by name;
 // with_shard passes my_shard() as $1.

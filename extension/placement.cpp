@@ -1,5 +1,6 @@
 #include "placement.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "errors.hpp"
@@ -30,6 +31,26 @@ void coordinate_transaction() {
         }));
     }
     pg::call([&] { use_coordinated(); });
+}
+
+void set_local_on_workers(const char* name, const std::string& value) {
+    for (char c : value) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+            throw Error(ErrorKind::internal, std::string("not a plain value for ") + name);
+        }
+    }
+    pg::call([] {
+        return set_config_option("citus.propagate_set_commands", "local", PGC_USERSET, PGC_S_SESSION,
+                                 GUC_ACTION_LOCAL, true, 0, false);
+    });
+    coordinate_transaction();
+    // Citus sends SET LOCAL only when issued from a block or a function.
+    std::string set = std::string("DO $set$BEGIN SET LOCAL ") + name + " = '" + value + "'; END$set$";
+    const char* sql = set.c_str();
+    spi::Connection spi;
+    int rc = pg::call([&] { return SPI_execute(sql, false, 0); });
+    if (rc != SPI_OK_UTILITY) throw Error(ErrorKind::internal, std::string("could not set ") + name);
+    spi.finish();
 }
 
 std::int32_t hash_text(std::string_view s) {

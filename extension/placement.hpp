@@ -24,6 +24,11 @@ bool citus_present();
 // SET LOCAL commands (reads otherwise run outside of one, without them).
 void coordinate_transaction();
 
+// On Citus: sets a setting for the rest of the transaction here and in its
+// parts on the workers (a coordinated transaction's SET LOCAL; see
+// coordinate_transaction). The value must be plain: letters, digits, '_'.
+void set_local_on_workers(const char* name, const std::string& value);
+
 // PostgreSQL's hashtext() of a text, which is also Citus's hash of a text
 // distribution column.
 std::int32_t hash_text(std::string_view s);

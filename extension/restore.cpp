@@ -44,10 +44,11 @@ Datum column(TriggerData* td, const char* name, bool* is_null) {
 IPTO_FUNCTION(ipto_dataset_counters_insert) {
     TriggerData* td = counters::trigger_data(fcinfo);
     if (counters::own_write()) return PointerGetDatum(td->tg_trigtuple);
-    // On a Citus shard the row comes from a statement planned on another
-    // node (ipto.rebuild_counters, Citus moving a shard), where the check
-    // was the statement's to make; a dump is not restored into a cluster.
-    if (transition::on_shard(td, "dataset_counters")) return PointerGetDatum(td->tg_trigtuple);
+    // On a Citus shard, the counter code of another node (rebuild_counters
+    // on the coordinator) says so with a setting it sends along.
+    if (transition::on_shard(td, "dataset_counters") && counters::own_write_elsewhere()) {
+        return PointerGetDatum(td->tg_trigtuple);
+    }
     static spi::Statement keep(
         "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, last_ingest_at)"
         " VALUES ($1, $2, -1, $3)"

@@ -152,7 +152,23 @@ Result execute(Statement& statement, Params& params, long max_rows) {
     SPIPlanPtr plan = statement.plan();
     Datum* values = params.values();
     const char* nulls = params.nulls();
-    int rc = pg::call([&] { return SPI_execute_plan(plan, values, nulls, false, max_rows); });
+    int rc;
+    if (placement::citus_present()) {
+        // Citus sends a statement's values to the workers as text, written
+        // in the session's DateStyle: with 'Postgres' or 'SQL' a time zone
+        // goes as an abbreviation (IST) that a worker may read as another
+        // zone. ISO writes the offset. (An error unwinds the setting with
+        // the (sub)transaction.)
+        rc = pg::call([&] {
+            int nest = NewGUCNestLevel();
+            set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+            int n = SPI_execute_plan(plan, values, nulls, false, max_rows);
+            AtEOXact_GUC(true, nest);
+            return n;
+        });
+    } else {
+        rc = pg::call([&] { return SPI_execute_plan(plan, values, nulls, false, max_rows); });
+    }
     if (rc < 0) throw Error(ErrorKind::internal, std::string("SPI_execute_plan failed: ") + SPI_result_code_string(rc));
     Result r;
     r.table_ = SPI_tuptable;

@@ -304,6 +304,9 @@ SELECT name, k.api_key_id IN (SELECT u.api_key_id FROM ipto.api_key_uses u) AS u
 -- TimeZone), and an idempotency key may be reused after 24 hours.
 -------------------------------------------------------------------------
 SET TimeZone = 'Asia/Kolkata';
+-- Citus sends values to its workers as text in the session's DateStyle,
+-- where only ISO writes an offset rather than a zone's abbreviation (IST).
+SET DateStyle = 'ISO, MDY';
 UPDATE ipto.datasets SET created_at = '2025-03-09 23:59:59.999999+00', updated_at = '2026-04-05 10:00:00+00'
  WHERE dataset_id = :'a_granted';
 INSERT INTO ipto.dataset_counters (tenant_id, dataset_id, shard, last_ingest_at)
@@ -318,6 +321,7 @@ SELECT resource_id <> :'i2' AS new_dataset, data->>'name' AS name, resource_id A
   FROM ipto.api_create_dataset('api_key', :'aw_id', :'aw_dg', '{"name": "Idem later"}', 'idem-key-2') \gset
 SELECT :'new_dataset' AS new_dataset, :'name' AS name;
 RESET TimeZone;
+RESET DateStyle;
 -- ...and from then on replays the new request.
 SELECT resource_id = :'i3' AS replays_new
   FROM ipto.api_create_dataset('api_key', :'aw_id', :'aw_dg', '{"name": "Idem later"}', 'idem-key-2');
