@@ -175,14 +175,41 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
         " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
         " RETURNING true",
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, BOOLOID});
+    // On Citus the statement above is an INSERT ... SELECT that it cannot
+    // route (it builds a task for every shard): there the check is a
+    // statement of its own and the upsert a plain one, both on the
+    // tenant's shard. Same outcome: neither locks the dataset, and an
+    // ingest racing a delete lands in the purge either way.
+    static spi::Statement exists("SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
+                                 {TEXTOID, TEXTOID});
+    static spi::Statement upsert_values(
+        "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
+        " total_bytes, last_ingest_at) VALUES ($1, $2, $3::int2, $4, $5, $6, $7)"
+        " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"
+        " object_count = c.object_count + excluded.object_count,"
+        " active_object_count = c.active_object_count + excluded.active_object_count,"
+        " total_bytes = c.total_bytes + excluded.total_bytes,"
+        " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)",
+        {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID});
+    const bool routed = placement::citus_present();
+    if (routed && !restore::loading_dump()) {
+        spi::Params e;
+        e.text(tenant).text(dataset);
+        if (spi::execute(exists, e).rows() == 0) return false;
+    }
     spi::Params p;
     p.text(tenant).text(dataset).int4(counters::my_shard()).int8(d.objects).int8(d.active).int8(d.bytes);
     // No later than the statement (computed here: Citus plans no stable
     // function inside a CASE).
     std::optional<TimestampTz> newest = d.newest;
     if (newest) newest = std::min(*newest, GetCurrentStatementStartTimestamp());
-    p.datum(TimestampTzGetDatum(newest.value_or(0)), !newest).boolean(restore::loading_dump());
+    p.datum(TimestampTzGetDatum(newest.value_or(0)), !newest);
     counters::OwnWrite own;
+    if (routed) {
+        spi::execute(upsert_values, p);
+        return true;
+    }
+    p.boolean(restore::loading_dump());
     return spi::execute(upsert, p).rows() == 1;
 }
 
