@@ -162,18 +162,21 @@ void accumulate(Tuplestorestate* rows, TupleDesc desc, int sign, Deltas& deltas)
 // later than now): a restored object brings its own time back with it.
 // While a dump is being loaded the dataset may not be there yet (a parallel
 // pg_restore loads the tables in any order), so the delta is kept anyway.
+// Adds the row's counts to an existing shard row (one per backend).
+#define ADD_TO_SHARD_ROW                                                                    \
+    " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"                             \
+    " object_count = c.object_count + excluded.object_count,"                              \
+    " active_object_count = c.active_object_count + excluded.active_object_count,"         \
+    " total_bytes = c.total_bytes + excluded.total_bytes,"                                 \
+    " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
+
 bool add_to_shard(const std::string& tenant, const std::string& dataset, const Delta& d) {
     static spi::Statement upsert(
         "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
         " total_bytes, last_ingest_at)"
         " SELECT $1, $2, $3::int2, $4, $5, $6, $7"
         " WHERE $8 OR EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
-        " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"
-        " object_count = c.object_count + excluded.object_count,"
-        " active_object_count = c.active_object_count + excluded.active_object_count,"
-        " total_bytes = c.total_bytes + excluded.total_bytes,"
-        " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
-        " RETURNING true",
+        ADD_TO_SHARD_ROW " RETURNING true",
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, BOOLOID});
     // On Citus the statement above is an INSERT ... SELECT that it cannot
     // route (it builds a task for every shard): there the check is a
@@ -185,11 +188,7 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
     static spi::Statement upsert_values(
         "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
         " total_bytes, last_ingest_at) VALUES ($1, $2, $3::int2, $4, $5, $6, $7)"
-        " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"
-        " object_count = c.object_count + excluded.object_count,"
-        " active_object_count = c.active_object_count + excluded.active_object_count,"
-        " total_bytes = c.total_bytes + excluded.total_bytes,"
-        " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)",
+        ADD_TO_SHARD_ROW,
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID});
     const bool routed = placement::citus_present();
     if (routed && !restore::loading_dump()) {
@@ -212,6 +211,7 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
     p.boolean(restore::loading_dump());
     return spi::execute(upsert, p).rows() == 1;
 }
+#undef ADD_TO_SHARD_ROW
 
 // Applies every delta of a statement, in a fixed order (so two statements
 // touching the same datasets lock their shard rows in the same order).

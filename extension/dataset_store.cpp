@@ -21,7 +21,8 @@ namespace {
     " d.pricing_model, d.visibility, d.status, d.created_at, d.updated_at "
 
 // Who may see a dataset: its owner; anyone, if listed and active; a tenant
-// the owner granted, if restricted. $1 is the asking tenant.
+// the owner granted, if restricted. $1 is the asking tenant. Through the
+// grants: for a database older than 0.4 (no grantees on the row).
 #define VISIBLE_TO_1                                                                              \
     " (d.tenant_id = $1 OR (d.visibility = 'listed' AND d.status = 'active')"                     \
     " OR (d.visibility = 'restricted' AND EXISTS (SELECT FROM ipto.dataset_grants g"              \
