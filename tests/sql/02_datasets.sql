@@ -209,3 +209,8 @@ SELECT label, pg_temp.err(q) AS result FROM (VALUES
 \set VERBOSITY default
 SELECT ipto.get_dataset(:'t', 'dset_000000000000');
 SELECT ipto.get_dataset(:'t', 'garbage');
+-- A dataset keeps its id: everything of it is keyed by the id.
+\set VERBOSITY sqlstate
+SELECT (ipto.create_dataset(:'t', 'keeps its id')).dataset_id AS kept \gset
+UPDATE ipto.datasets SET dataset_id = 'dset_0000000000aa' WHERE tenant_id = :'t' AND dataset_id = :'kept';
+SELECT count(*) AS still_there FROM ipto.datasets WHERE tenant_id = :'t' AND dataset_id = :'kept';
