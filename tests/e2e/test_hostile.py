@@ -15,7 +15,7 @@ import socket
 import threading
 import unittest
 
-from harness import REQUEST_ID, session
+from harness import DISTRIBUTED, REQUEST_ID, session, wait_until
 
 SEED_BODY = {"name": "AP Invoices 2025", "description": "Invoice corpus", "source_modality": "document",
              "monetization_mode": "premium", "pricing_model": "demand_curve", "visibility": "restricted"}
@@ -25,12 +25,43 @@ SQL_META = ["' OR '1'='1", "'; DROP TABLE ipto.datasets; --", "\\", "%", "_", "$
 METHODS = ["PUT", "FOO", "PROPFIND", "OPTIONS", "TRACE", "CONNECT", "get", "G ET"]
 
 
-def state_digest(env):
-    return env.cluster.scalar(
-        "SELECT md5(coalesce((SELECT string_agg(d::text, '|' ORDER BY dataset_id) FROM ipto.datasets d), '')"
-        " || coalesce((SELECT string_agg(g::text, '|' ORDER BY dataset_id, grantee_tenant_id) FROM ipto.dataset_grants g), '')"
-        " || coalesce((SELECT string_agg(k::text, '|' ORDER BY idempotency_key) FROM ipto.idempotency_keys k), '')"
-        " || coalesce((SELECT string_agg(c::text, '|' ORDER BY dataset_id, shard) FROM ipto.dataset_counters c), ''))")
+STORED = [("datasets", "d", "dataset_id"), ("dataset_grants", "g", "dataset_id, grantee_tenant_id"),
+          ("idempotency_keys", "k", "idempotency_key"), ("dataset_counters", "c", "dataset_id, shard")]
+
+
+def stored_rows(env):
+    """Every stored row a request could change, one line each, by table."""
+    out = {}
+    for table, alias, order in STORED:
+        text = env.cluster.scalar("SELECT string_agg(%s::text, E'\\n' ORDER BY %s) FROM ipto.%s %s"
+                                  % (alias, order, table, alias))
+        out[table] = text.splitlines()
+    return out
+
+
+def settle(env):
+    """Lets work that earlier tests started after their requests finish, so
+    that only the requests below could change anything: deleted datasets
+    purged (by hand, where no background worker was free to), and on a Citus
+    cluster the two-phase commits that a killed connection left prepared on
+    the workers resolved now rather than by Citus's recovery, once a minute."""
+    if DISTRIBUTED:
+        env.cluster.psql("SELECT recover_prepared_transactions()")
+    while env.cluster.scalar("SELECT ipto.purge_deleted(100000)") != "0":
+        pass
+    # What a purge worker had taken (skipped by hand above) it finishes itself.
+    if not wait_until(lambda: env.cluster.scalar("SELECT count(*) FROM ipto.deleted_datasets") == "0", timeout=120):
+        raise AssertionError("deleted datasets were still being purged after 120 s")
+
+
+def changed_rows(before, after):
+    """What differs between two stored_rows() snapshots: table -> (gone, new)."""
+    diff = {}
+    for table in before:
+        gone, new = sorted(set(before[table]) - set(after[table])), sorted(set(after[table]) - set(before[table]))
+        if gone or new:
+            diff[table] = (gone[:5], new[:5])
+    return diff
 
 
 class Hostile(unittest.TestCase):
@@ -167,7 +198,8 @@ class Hostile(unittest.TestCase):
 
     def test_hostile_requests_get_clean_4xx_and_change_nothing(self):
         total = int(os.environ.get("IPTO_HOSTILE_REQUESTS", "20000"))
-        before = state_digest(self.env)
+        settle(self.env)
+        before = stored_rows(self.env)
         statuses, failures, lock = {}, [], threading.Lock()
 
         def worker(n, stream):
@@ -191,7 +223,7 @@ class Hostile(unittest.TestCase):
         print("\nhostile: %d requests, seed %d, statuses %s" % (total, self.seed, dict(sorted(statuses.items()))))
         self.assertEqual(failures[:5], [], "%d of %d answers were wrong" % (len(failures), total))
         self.assertEqual(sum(statuses.values()), total)
-        self.assertEqual(state_digest(self.env), before, "a refused request changed stored data")
+        self.assertEqual(changed_rows(before, stored_rows(self.env)), {}, "a refused request changed stored data")
         self.assertEqual(self.owner.client.get("/v1/datasets/" + self.dataset).status, 200)
 
 
