@@ -253,36 +253,64 @@ DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& 
 
 DatasetRecord get_dataset(const std::string& tenant_id, std::string_view dataset_id) {
     if (!is_valid_id(IdKind::dataset, dataset_id)) throw dataset_not_found(dataset_id);
-    // On one node the steps below are one statement (the most frequent
-    // read, kept as cheap as before the directory); Citus cannot plan the
-    // lateral join, so there they are three statements on one worker.
+    // The row with its counters summed beside it, in one statement.
+#define COUNTED_COLUMNS DATASET_COLUMNS ", coalesce(c.n, 0), coalesce(c.a, 0), coalesce(c.b, 0), c.last"
+#define COUNTERS_OF_D(owner)                                                                                \
+    " LEFT JOIN LATERAL (SELECT sum(k.object_count)::bigint AS n, sum(k.active_object_count)::bigint AS a," \
+    "   sum(k.total_bytes)::bigint AS b, max(k.last_ingest_at) AS last FROM ipto.dataset_counters k"        \
+    "   WHERE k.tenant_id = " owner " AND k.dataset_id = d.dataset_id) c ON true"
+    // On one node: the owner from the id directory, joined (the most
+    // frequent read, as cheap as before the directory).
     static spi::Statement at_once(
-        "SELECT" DATASET_COLUMNS ", coalesce(c.n, 0), coalesce(c.a, 0), coalesce(c.b, 0), c.last"
+        "SELECT" COUNTED_COLUMNS
         " FROM ipto.dataset_directory x JOIN ipto.datasets d ON d.tenant_id = x.tenant_id AND d.dataset_id = x.dataset_id"
-        " LEFT JOIN LATERAL (SELECT sum(k.object_count)::bigint AS n, sum(k.active_object_count)::bigint AS a,"
-        "   sum(k.total_bytes)::bigint AS b, max(k.last_ingest_at) AS last FROM ipto.dataset_counters k"
-        "   WHERE k.tenant_id = d.tenant_id AND k.dataset_id = d.dataset_id) c ON true"
-        " WHERE x.dataset_id = $2 AND" VISIBLE_TO_1_ON_ROW,
+        COUNTERS_OF_D("d.tenant_id") " WHERE x.dataset_id = $2 AND" VISIBLE_TO_1_ON_ROW,
         {TEXTOID, TEXTOID});
-    spi::Connection spi;
-    if (!placement::citus_present() && has_directory()) {
-        spi::Params p;
-        p.text(tenant_id).text(dataset_id);
-        auto r = spi::execute(at_once, p);
-        if (r.rows() == 0) throw dataset_not_found(dataset_id);
+    // On Citus, a statement stays on one shard only when it names the owner
+    // ($3): the directory (another shard's table) cannot join in. So an id
+    // placed in the caller's shard is first tried as the caller's own (the
+    // most frequent read: one statement); otherwise the directory names the
+    // owner, and one statement reads on the owner's shard.
+    static spi::Statement owned_by(
+        "SELECT" COUNTED_COLUMNS " FROM ipto.datasets d" COUNTERS_OF_D("$3")
+        " WHERE d.tenant_id = $3 AND d.dataset_id = $2 AND" VISIBLE_TO_1_ON_ROW,
+        {TEXTOID, TEXTOID, TEXTOID});
+#undef COUNTERS_OF_D
+#undef COUNTED_COLUMNS
+    auto counted_row = [](const spi::Result& r) {
         DatasetRecord d = record(r, 0);
         d.object_count = r.int8(0, 12);
         d.active_object_count = r.int8(0, 13);
         d.total_bytes = r.int8(0, 14);
         d.last_ingest_at_us = r.timestamp_us(0, 15);
-        spi.finish();
         return d;
+    };
+    spi::Connection spi;
+    std::optional<DatasetRecord> found;
+    if (!has_directory()) {
+        // A database of an older version: the row, then its counters.
+        if (auto d = visible_dataset(tenant_id, dataset_id)) found = counted(std::move(*d));
+    } else if (!placement::citus_present()) {
+        spi::Params p;
+        p.text(tenant_id).text(dataset_id);
+        auto r = spi::execute(at_once, p);
+        if (r.rows() > 0) found = counted_row(r);
+    } else {
+        auto read_from = [&](const std::string& owner) {
+            spi::Params p;
+            p.text(tenant_id).text(dataset_id).text(owner);
+            auto r = spi::execute(owned_by, p);
+            if (r.rows() > 0) found = counted_row(r);
+        };
+        if (placement::dataset_id_placed(tenant_id, dataset_id)) read_from(tenant_id);
+        if (!found) {
+            auto owner = owner_of(dataset_id);
+            if (owner && *owner != tenant_id) read_from(*owner);
+        }
     }
-    auto d = visible_dataset(tenant_id, dataset_id);
-    if (!d) throw dataset_not_found(dataset_id);
-    DatasetRecord out = counted(std::move(*d));
+    if (!found) throw dataset_not_found(dataset_id);
     spi.finish();
-    return out;
+    return std::move(*found);
 }
 
 void validate_list_query(const ListQuery& q) {
@@ -340,6 +368,7 @@ DatasetPage list_datasets(const std::string& tenant_id, ListQuery q) {
         "   ELSE 0 END)",
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID});
 #undef TALLY
+    placement::OneConnectionPerWorker fan_out;  // the catalogue's streams and its total span every shard
     spi::Connection spi;
     const std::string context = cursor_context(tenant_id, q);
     std::optional<CursorPosition> after;

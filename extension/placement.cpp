@@ -53,6 +53,27 @@ void set_local_on_workers(const char* name, const std::string& value) {
     spi.finish();
 }
 
+OneConnectionPerWorker::OneConnectionPerWorker() {
+    if (!citus_present()) return;
+    // A nest level of its own, as a function's SET clause has: the setting
+    // goes back when this ends, not at the end of the caller's transaction.
+    pg::call([&] {
+        int level = NewGUCNestLevel();
+        set_config_option("citus.max_adaptive_executor_pool_size", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                          true, 0, false);
+        nest_level_ = level;
+    });
+}
+
+OneConnectionPerWorker::~OneConnectionPerWorker() {
+    if (nest_level_ < 0) return;
+    try {
+        pg::call([&] { AtEOXact_GUC(true, nest_level_); });
+    } catch (...) {
+        // Only memory bookkeeping can fail here; the transaction's end resets it.
+    }
+}
+
 std::int32_t hash_text(std::string_view s) {
     const auto* data = reinterpret_cast<const unsigned char*>(s.data());
     int len = static_cast<int>(s.size());

@@ -29,6 +29,23 @@ void coordinate_transaction();
 // coordinate_transaction). The value must be plain: letters, digits, '_'.
 void set_local_on_workers(const char* name, const std::string& value);
 
+// On Citus, while it lives: a statement over many shards reaches each worker
+// over one connection, shard after shard, rather than over as many as
+// Citus may open (a connection per shard). Citus keeps one connection per
+// worker open between statements; every other one would be opened and
+// closed again by every call, which costs far more than a list's shard
+// queries, each a fraction of a millisecond. Nothing on one node.
+class OneConnectionPerWorker {
+public:
+    OneConnectionPerWorker();
+    ~OneConnectionPerWorker();
+    OneConnectionPerWorker(const OneConnectionPerWorker&) = delete;
+    OneConnectionPerWorker& operator=(const OneConnectionPerWorker&) = delete;
+
+private:
+    int nest_level_ = -1;  // the setting's GUC nest level, once set
+};
+
 // PostgreSQL's hashtext() of a text, which is also Citus's hash of a text
 // distribution column.
 std::int32_t hash_text(std::string_view s);
