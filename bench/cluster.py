@@ -18,7 +18,7 @@ on both alike; a figure is the median over the rounds.
     bench/cluster.py             # about 9 minutes
     bench/cluster.py --quick     # small data, one short round: a smoke test
     bench/cluster.py --shards 4  # distribute(4): what the shard count costs the list
-    bench/cluster.py --set citus.max_adaptive_executor_pool_size=1   # a Citus setting, for experiments
+    bench/cluster.py --set citus.max_cached_conns_per_worker=2   # a Citus setting, for experiments
 
 Scenarios (ratio: cluster / single node; wrk picks a random tenant's key,
 and for GETs one of its datasets, per request):
