@@ -170,19 +170,20 @@ void accumulate(Tuplestorestate* rows, TupleDesc desc, int sign, Deltas& deltas)
     " total_bytes = c.total_bytes + excluded.total_bytes,"                                 \
     " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
 
-bool add_to_shard(const std::string& tenant, const std::string& dataset, const Delta& d) {
-    static spi::Statement upsert(
-        "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
+bool add_to_shard(Oid relation, const std::string& tenant, const std::string& dataset, const Delta& d) {
+    static spi::ColocatedStatement upsert(
+        "INSERT INTO {dataset_counters} AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
         " total_bytes, last_ingest_at)"
         " SELECT $1, $2, $3::int2, $4, $5, $6, $7"
-        " WHERE $8 OR EXISTS (SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
+        " WHERE $8 OR EXISTS (SELECT FROM {datasets} d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
         ADD_TO_SHARD_ROW " RETURNING true",
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, BOOLOID});
-    // On Citus the statement above is an INSERT ... SELECT that it cannot
-    // route (it builds a task for every shard): there the check is a
-    // statement of its own and the upsert a plain one, both on the
-    // tenant's shard. Same outcome: neither locks the dataset, and an
-    // ingest racing a delete lands in the purge either way.
+    // Through Citus's planner (a Citus table's own trigger, not a shard's)
+    // the statement above is an INSERT ... SELECT that it cannot route (it
+    // builds a task for every shard): there the check is a statement of its
+    // own and the upsert a plain one, both on the tenant's shard. Same
+    // outcome: neither locks the dataset, and an ingest racing a delete
+    // lands in the purge either way.
     static spi::Statement exists("SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
                                  {TEXTOID, TEXTOID});
     static spi::Statement upsert_values(
@@ -190,7 +191,7 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
         " total_bytes, last_ingest_at) VALUES ($1, $2, $3::int2, $4, $5, $6, $7)"
         ADD_TO_SHARD_ROW,
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID});
-    const bool routed = placement::citus_present();
+    const bool routed = placement::citus_present() && !placement::colocated_shard(relation, "dataset_counters");
     if (routed && !restore::loading_dump()) {
         spi::Params e;
         e.text(tenant).text(dataset);
@@ -209,7 +210,7 @@ bool add_to_shard(const std::string& tenant, const std::string& dataset, const D
         return true;
     }
     p.boolean(restore::loading_dump());
-    return spi::execute(upsert, p).rows() == 1;
+    return spi::execute(upsert.beside(relation), p).rows() == 1;
 }
 #undef ADD_TO_SHARD_ROW
 
@@ -224,7 +225,7 @@ void apply(FunctionCallInfo fcinfo, bool ingest) {
     spi::Connection spi;
     for (const auto& [key, d] : deltas) {
         if (!ingest && d.objects == 0 && d.active == 0 && d.bytes == 0) continue;
-        if (!add_to_shard(key.first, key.second, d) && ingest) {
+        if (!add_to_shard(td->tg_relation->rd_id, key.first, key.second, d) && ingest) {
             throw Error(ErrorKind::not_found, "dataset " + key.second + " of tenant " + key.first + " does not exist",
                         "dataset_id", "an object belongs to an existing dataset of its tenant");
         }

@@ -1,6 +1,7 @@
 #include "placement.hpp"
 
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "errors.hpp"
@@ -72,6 +73,42 @@ OneConnectionPerWorker::~OneConnectionPerWorker() {
     } catch (...) {
         // Only memory bookkeeping can fail here; the transaction's end resets it.
     }
+}
+
+std::optional<std::string> colocated_shard(Oid relation, const std::string& table) {
+    if (!citus_present()) return std::nullopt;
+    static std::map<std::pair<Oid, std::string>, std::optional<std::string>> known;
+    auto key = std::make_pair(relation, table);
+    if (auto it = known.find(key); it != known.end()) return it->second;
+    // A shard is named <table>_<shard id>; Citus's catalog says whether that
+    // id is a shard of that table, and which shard of `table` holds the same
+    // hash range (co-located shards are placed together).
+    std::string name = pg::call([&] {
+        char* n = get_rel_name(relation);
+        return n ? static_cast<const char*>(n) : "";
+    });
+    std::optional<std::string> out;
+    auto cut = name.rfind('_');
+    if (cut != std::string::npos && cut + 1 < name.size() &&
+        name.find_first_not_of("0123456789", cut + 1) == std::string::npos) {
+        static spi::Statement beside(
+            "SELECT t.shardid::text FROM pg_catalog.pg_dist_shard f JOIN pg_catalog.pg_dist_shard t"
+            " ON t.shardminvalue = f.shardminvalue AND t.shardmaxvalue = f.shardmaxvalue"
+            " WHERE f.shardid = $1::int8 AND f.logicalrelid = to_regclass('ipto.' || quote_ident($2))"
+            " AND t.logicalrelid = to_regclass('ipto.' || quote_ident($3))",
+            {TEXTOID, TEXTOID, TEXTOID});
+        spi::Connection spi;
+        spi::Params p;
+        p.text(name.substr(cut + 1)).text(name.substr(0, cut)).text(table);
+        auto r = spi::execute(beside, p);
+        if (r.rows() == 1) {
+            std::string shard = table + "_" + r.text_required(0, 1);
+            out = std::string("ipto.") + pg::call([&] { return quote_identifier(shard.c_str()); });
+        }
+        spi.finish();
+    }
+    known.emplace(key, out);
+    return out;
 }
 
 std::int32_t hash_text(std::string_view s) {

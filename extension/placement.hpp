@@ -10,9 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "pg.hpp"
 
 namespace ipto::placement {
 
@@ -45,6 +48,11 @@ public:
 private:
     int nest_level_ = -1;  // the setting's GUC nest level, once set
 };
+
+// When `relation` is a shard of a Citus table (a trigger firing on a
+// worker), the qualified name of the shard of ipto.`table` co-located with
+// it, on the same node; nothing otherwise.
+std::optional<std::string> colocated_shard(Oid relation, const std::string& table);
 
 // PostgreSQL's hashtext() of a text, which is also Citus's hash of a text
 // distribution column.

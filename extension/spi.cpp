@@ -1,5 +1,7 @@
 #include "spi.hpp"
 
+#include <cstring>
+
 #include "errors.hpp"
 #include "placement.hpp"
 
@@ -27,12 +29,38 @@ SPIPlanPtr Statement::plan() {
     // Citus cannot route a generic plan of most of them (it needs the
     // tenant's value to find the shard), so there every call is planned
     // with its values.
-    int options = placement::citus_present() ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN;
+    int options = placement::citus_present() && plans_ == Plans::as_installed ? CURSOR_OPT_CUSTOM_PLAN
+                                                                              : CURSOR_OPT_GENERIC_PLAN;
     SPIPlanPtr p = pg::call([&] { return SPI_prepare_cursor(sql, n, types, options); });
     if (!p) throw Error(ErrorKind::internal, std::string("SPI_prepare failed: ") + SPI_result_code_string(SPI_result));
     pg::call([&] { return SPI_keepplan(p); });
     plan_ = p;
     return plan_;
+}
+
+Statement& ColocatedStatement::beside(Oid relation) {
+    for (auto& [rel, statement] : by_relation_) {
+        if (rel == relation) return *statement;
+    }
+    // {name} -> the table (or shard) beside `relation`.
+    std::string sql;
+    bool on_shard = false;
+    for (const char* c = sql_; *c;) {
+        const char* close = *c == '{' ? std::strchr(c, '}') : nullptr;
+        if (!close) {
+            sql += *c++;
+            continue;
+        }
+        std::string table(c + 1, close);
+        auto shard = placement::colocated_shard(relation, table);
+        on_shard = on_shard || shard.has_value();
+        sql += shard.value_or("ipto." + table);
+        c = close + 1;
+    }
+    auto statement = std::make_unique<Statement>(std::move(sql), types_,
+                                                 on_shard ? Statement::Plans::generic : Statement::Plans::as_installed);
+    by_relation_.emplace_back(relation, std::move(statement));
+    return *by_relation_.back().second;
 }
 
 Params& Params::datum(Datum v, bool is_null) {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,14 +33,47 @@ private:
 // the backend. Declare as a function-local static.
 class Statement {
 public:
+    // How it is planned: as the installation needs (generic plans on one
+    // node, custom plans where Citus must route them with their values), or
+    // generic always (a statement on plain local tables only).
+    enum class Plans { as_installed, generic };
+
     Statement(const char* sql, std::initializer_list<Oid> types) : sql_(sql), types_(types) {}
+    Statement(std::string sql, std::vector<Oid> types, Plans plans)
+        : owned_sql_(std::move(sql)), sql_(owned_sql_.c_str()), types_(std::move(types)), plans_(plans) {}
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
     SPIPlanPtr plan();
     const char* sql() const { return sql_; }
 
 private:
+    const std::string owned_sql_;
     const char* sql_;
     std::vector<Oid> types_;
+    Plans plans_ = Plans::as_installed;
     SPIPlanPtr plan_ = nullptr;
+};
+
+// A trigger's statement on the tables that live beside the one it fires on,
+// written with each such table as {name} (e.g. {dataset_counters}). On one
+// node, or on a Citus table's coordinator, {name} is ipto.name. When the
+// trigger fires on a shard (on a Citus worker), it is that shard's
+// co-located shard of ipto.name, on the same node: the statement then runs
+// on plain local tables, planned once, instead of through Citus's planner
+// and its local execution (which plans each statement twice, on every
+// call). Declare as a function-local static.
+class ColocatedStatement {
+public:
+    ColocatedStatement(const char* sql, std::initializer_list<Oid> types) : sql_(sql), types_(types) {}
+    ColocatedStatement(const ColocatedStatement&) = delete;
+    ColocatedStatement& operator=(const ColocatedStatement&) = delete;
+    // The statement for a trigger firing on `relation`.
+    Statement& beside(Oid relation);
+
+private:
+    const char* sql_;
+    std::vector<Oid> types_;
+    std::vector<std::pair<Oid, std::unique_ptr<Statement>>> by_relation_;
 };
 
 class Params {

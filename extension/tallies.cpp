@@ -30,16 +30,16 @@ void count_rows(TriggerData* td, Tuplestorestate* rows, int sign, Tallies& talli
     }
 }
 
-void add_tallies(const Tallies& tallies) {
-    static spi::Statement add(
-        "INSERT INTO ipto.dataset_tallies AS t (tenant_id, visibility, status, shard, n) VALUES ($1, $2, $3, $4::int2, $5)"
+void add_tallies(Oid relation, const Tallies& tallies) {
+    static spi::ColocatedStatement add(
+        "INSERT INTO {dataset_tallies} AS t (tenant_id, visibility, status, shard, n) VALUES ($1, $2, $3, $4::int2, $5)"
         " ON CONFLICT (tenant_id, visibility, status, shard) DO UPDATE SET n = t.n + excluded.n",
         {TEXTOID, TEXTOID, TEXTOID, INT4OID, INT8OID});
     for (const auto& [group, n] : tallies) {
         if (n == 0) continue;
         spi::Params p;
         p.text(std::get<0>(group)).text(std::get<1>(group)).text(std::get<2>(group)).int4(counters::my_shard()).int8(n);
-        spi::execute(add, p);
+        spi::execute(add.beside(relation), p);
     }
 }
 
@@ -51,9 +51,9 @@ Keys dataset_keys(TriggerData* td, Tuplestorestate* rows) {
 
 // New datasets: not one of a dataset still being purged (its objects are
 // purged by its id), and each id in the directory under its owner.
-void admit(const Keys& added) {
-    static spi::Statement purging("SELECT FROM ipto.deleted_datasets WHERE tenant_id = $1 AND dataset_id = $2",
-                                  {TEXTOID, TEXTOID});
+void admit(Oid relation, const Keys& added) {
+    static spi::ColocatedStatement purging("SELECT FROM {deleted_datasets} WHERE tenant_id = $1 AND dataset_id = $2",
+                                           {TEXTOID, TEXTOID});
     static spi::Statement owner("SELECT tenant_id FROM ipto.dataset_directory WHERE dataset_id = $1", {TEXTOID});
     static spi::Statement enter("INSERT INTO ipto.dataset_directory (dataset_id, tenant_id) VALUES ($1, $2)",
                                 {TEXTOID, TEXTOID});
@@ -61,7 +61,7 @@ void admit(const Keys& added) {
     for (const auto& k : added) {
         spi::Params p;
         p.text(k[0]).text(k[1]);
-        if (spi::execute(purging, p).rows() > 0) {
+        if (spi::execute(purging.beside(relation), p).rows() > 0) {
             throw Error(ErrorKind::conflict, "dataset " + k[1] + " was deleted and is still being purged", "dataset_id",
                         "use a new id (ipto.create_dataset makes one), or wait until ipto.deleted_datasets no longer lists it");
         }
@@ -85,9 +85,9 @@ void admit(const Keys& added) {
 }
 
 // Deleted datasets: gone for every reader now, their objects go after.
-void retire(const Keys& removed) {
-    static spi::Statement tombstone(
-        "INSERT INTO ipto.deleted_datasets (tenant_id, dataset_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+void retire(Oid relation, const Keys& removed) {
+    static spi::ColocatedStatement tombstone(
+        "INSERT INTO {deleted_datasets} (tenant_id, dataset_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         {TEXTOID, TEXTOID});
     static spi::Statement leave("DELETE FROM ipto.dataset_directory WHERE dataset_id = $2 AND tenant_id = $1",
                                 {TEXTOID, TEXTOID});
@@ -95,7 +95,7 @@ void retire(const Keys& removed) {
     for (const auto& k : removed) {
         spi::Params p;
         p.text(k[0]).text(k[1]);
-        spi::execute(tombstone, p);
+        spi::execute(tombstone.beside(relation), p);
         if (directory) spi::execute(leave, p);
     }
 }
@@ -108,8 +108,8 @@ IPTO_FUNCTION(ipto_datasets_tally_insert) {
     count_rows(td, td->tg_newtable, +1, t);
     Keys added = dataset_keys(td, td->tg_newtable);
     spi::Connection spi;
-    admit(added);
-    add_tallies(t);
+    admit(td->tg_relation->rd_id, added);
+    add_tallies(td->tg_relation->rd_id, t);
     spi.finish();
     return PointerGetDatum(nullptr);
 }
@@ -120,7 +120,7 @@ IPTO_FUNCTION(ipto_datasets_tally_update) {
     count_rows(td, td->tg_newtable, +1, t);
     count_rows(td, td->tg_oldtable, -1, t);
     spi::Connection spi;
-    add_tallies(t);
+    add_tallies(td->tg_relation->rd_id, t);
     spi.finish();
     return PointerGetDatum(nullptr);
 }
@@ -131,8 +131,8 @@ IPTO_FUNCTION(ipto_datasets_tally_delete) {
     count_rows(td, td->tg_oldtable, -1, t);
     Keys removed = dataset_keys(td, td->tg_oldtable);
     spi::Connection spi;
-    add_tallies(t);
-    retire(removed);
+    add_tallies(td->tg_relation->rd_id, t);
+    retire(td->tg_relation->rd_id, removed);
     spi.finish();
     purge::start_worker();
     return PointerGetDatum(nullptr);

@@ -121,6 +121,29 @@ class Distributed(unittest.TestCase):
         touched = self.workers_touched("SELECT * FROM ipto.api_list_datasets(%s)" % credential_args(a.key))
         self.assertEqual(touched, set(self.cluster.worker_ports()))
 
+    def test_triggers_on_a_worker_write_the_colocated_shards_themselves(self):
+        # Run on the tenant's worker (every node has Citus's metadata), with
+        # Citus reporting each command it executes locally: the inserts into
+        # the objects and datasets shards are Citus's, but the statements of
+        # their triggers (the counter row, the tallies, the purge check) name
+        # the co-located shards and run without Citus.
+        a = self.env.actor()
+        t = sql_literal(a.tenant_id)
+        dataset = sql_literal(a.client.create(name="beside")["dataset_id"])
+        node = next(w for w in self.cluster.workers if w.port == self.worker_of(a.tenant_id))
+        p = node.psql("SET citus.log_local_commands = on; SET client_min_messages = notice; "
+                      "SELECT ipto.add_object(%s, %s, 'beside.txt', 7); "
+                      "SELECT dataset_id FROM ipto.create_dataset(%s, 'beside too', visibility => 'listed')"
+                      % (t, dataset, t), check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        local = re.findall(r"executing the command locally: (?:INSERT INTO|SELECT\b.*?\bFROM) ipto\.(\w+?)_\d+", p.stderr)
+        self.assertIn("objects", local, p.stderr)
+        self.assertIn("datasets", local, p.stderr)
+        for beside in ("dataset_counters", "dataset_tallies", "deleted_datasets"):
+            self.assertNotIn(beside, local, p.stderr)
+        self.assertEqual(self.cluster.scalar("SELECT object_count FROM ipto.get_dataset(%s, %s)" % (t, dataset)), "1")
+        self.assertEqual(self.cluster.scalar("SELECT count(*) FROM ipto.verify_counters()"), "0")
+
     # --- the second wall ---------------------------------------------------
 
     def test_a_statement_without_its_tenant_filter_sees_no_other_tenant_on_a_worker(self):
