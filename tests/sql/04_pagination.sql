@@ -131,3 +131,10 @@ SELECT label, pg_temp.err(q) AS result FROM (VALUES
 ) AS v(label, q);
 \set VERBOSITY default
 SELECT * FROM ipto.list_datasets(:'t', '!!!');
+-- A list leaves the caller's settings as they were (on Citus it sends its
+-- shard queries over one connection per worker, for its own call only).
+BEGIN;
+SET LOCAL citus.max_adaptive_executor_pool_size = 3;
+SELECT count(*) > 0 AS listed FROM ipto.list_datasets(:'t');
+SELECT current_setting('citus.max_adaptive_executor_pool_size') AS pool_size;
+ROLLBACK;
