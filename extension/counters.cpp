@@ -162,57 +162,31 @@ void accumulate(Tuplestorestate* rows, TupleDesc desc, int sign, Deltas& deltas)
 // later than now): a restored object brings its own time back with it.
 // While a dump is being loaded the dataset may not be there yet (a parallel
 // pg_restore loads the tables in any order), so the delta is kept anyway.
-// Adds the row's counts to an existing shard row (one per backend).
-#define ADD_TO_SHARD_ROW                                                                    \
-    " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"                             \
-    " object_count = c.object_count + excluded.object_count,"                              \
-    " active_object_count = c.active_object_count + excluded.active_object_count,"         \
-    " total_bytes = c.total_bytes + excluded.total_bytes,"                                 \
-    " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at)"
-
 bool add_to_shard(Oid relation, const std::string& tenant, const std::string& dataset, const Delta& d) {
     static spi::ColocatedStatement upsert(
         "INSERT INTO {dataset_counters} AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
         " total_bytes, last_ingest_at)"
         " SELECT $1, $2, $3::int2, $4, $5, $6, $7"
         " WHERE $8 OR EXISTS (SELECT FROM {datasets} d WHERE d.tenant_id = $1 AND d.dataset_id = $2)"
-        ADD_TO_SHARD_ROW " RETURNING true",
+        " ON CONFLICT (tenant_id, dataset_id, shard) DO UPDATE SET"  // this backend's shard row
+        " object_count = c.object_count + excluded.object_count,"
+        " active_object_count = c.active_object_count + excluded.active_object_count,"
+        " total_bytes = c.total_bytes + excluded.total_bytes,"
+        " last_ingest_at = greatest(c.last_ingest_at, excluded.last_ingest_at) RETURNING true",
         {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID, BOOLOID});
-    // Through Citus's planner (a Citus table's own trigger, not a shard's)
-    // the statement above is an INSERT ... SELECT that it cannot route (it
-    // builds a task for every shard): there the check is a statement of its
-    // own and the upsert a plain one, both on the tenant's shard. Same
-    // outcome: neither locks the dataset, and an ingest racing a delete
-    // lands in the purge either way.
-    static spi::Statement exists("SELECT FROM ipto.datasets d WHERE d.tenant_id = $1 AND d.dataset_id = $2",
-                                 {TEXTOID, TEXTOID});
-    static spi::Statement upsert_values(
-        "INSERT INTO ipto.dataset_counters AS c (tenant_id, dataset_id, shard, object_count, active_object_count,"
-        " total_bytes, last_ingest_at) VALUES ($1, $2, $3::int2, $4, $5, $6, $7)"
-        ADD_TO_SHARD_ROW,
-        {TEXTOID, TEXTOID, INT4OID, INT8OID, INT8OID, INT8OID, TIMESTAMPTZOID});
-    const bool routed = placement::citus_present() && !placement::colocated_shard(relation, "dataset_counters");
-    if (routed && !restore::loading_dump()) {
-        spi::Params e;
-        e.text(tenant).text(dataset);
-        if (spi::execute(exists, e).rows() == 0) return false;
-    }
+    // On a Citus worker the trigger fires on the objects shard, and the
+    // statement names the co-located shards: a plain local statement (through
+    // the distributed tables, Citus could not route this INSERT ... SELECT).
     spi::Params p;
     p.text(tenant).text(dataset).int4(counters::my_shard()).int8(d.objects).int8(d.active).int8(d.bytes);
-    // No later than the statement (computed here: Citus plans no stable
-    // function inside a CASE).
+    // No later than the statement.
     std::optional<TimestampTz> newest = d.newest;
     if (newest) newest = std::min(*newest, GetCurrentStatementStartTimestamp());
     p.datum(TimestampTzGetDatum(newest.value_or(0)), !newest);
     counters::OwnWrite own;
-    if (routed) {
-        spi::execute(upsert_values, p);
-        return true;
-    }
     p.boolean(restore::loading_dump());
     return spi::execute(upsert.beside(relation), p).rows() == 1;
 }
-#undef ADD_TO_SHARD_ROW
 
 // Applies every delta of a statement, in a fixed order (so two statements
 // touching the same datasets lock their shard rows in the same order).

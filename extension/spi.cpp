@@ -181,12 +181,13 @@ Result execute(Statement& statement, Params& params, long max_rows) {
     Datum* values = params.values();
     const char* nulls = params.nulls();
     int rc;
-    if (placement::citus_present()) {
+    if (placement::citus_present() && statement.plans() == Statement::Plans::as_installed) {
         // Citus sends a statement's values to the workers as text, written
         // in the session's DateStyle: with 'Postgres' or 'SQL' a time zone
         // goes as an abbreviation (IST) that a worker may read as another
         // zone. ISO writes the offset. (An error unwinds the setting with
-        // the (sub)transaction.)
+        // the (sub)transaction. A statement on local shards alone, planned
+        // generic, goes nowhere and needs none of this.)
         rc = pg::call([&] {
             int nest = NewGUCNestLevel();
             set_config_option("datestyle", "ISO, MDY", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);

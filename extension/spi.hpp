@@ -45,6 +45,7 @@ public:
     Statement& operator=(const Statement&) = delete;
     SPIPlanPtr plan();
     const char* sql() const { return sql_; }
+    Plans plans() const { return plans_; }
 
 private:
     const std::string owned_sql_;

@@ -291,7 +291,7 @@ COMMENT ON FUNCTION ipto.purge_deleted(integer) IS
     'removes up to batch_size rows of each kind left by deleted datasets; returns how many went (0: nothing left)';
 
 --------------------------------------------------------------------------
--- The operator face (DESIGN.md §4): tenant first in every call.
+-- The operator face (docs/architecture.md): tenant first in every call.
 --------------------------------------------------------------------------
 CREATE TYPE ipto.dataset AS (
     dataset_id           text,
