@@ -36,9 +36,12 @@ RateVerdict RateLimits::admit(const std::string& credential_key) {
         v.allowed = false;
         ++refused_;
     }
-    // What all fronts have left, seen from here: this front's share, times fronts.
+    // What all fronts have left, seen from here: this front's share, times
+    // fronts. Remaining counts whole requests of this front's share only, so
+    // a Remaining of 1 or more promises that the next request here passes,
+    // and a refusal always says 0.
     double left = std::max(0.0, s.allowance) * l.fronts;
-    v.remaining = static_cast<int>(std::floor(left));
+    v.remaining = static_cast<int>(std::floor(std::max(0.0, s.allowance))) * l.fronts;
     v.reset_seconds = static_cast<int>(std::ceil((l.burst - left) / l.requests_per_second));
     // A token for this front comes once the bucket holds one for every front.
     if (!v.allowed) v.retry_after = ceil_seconds((l.fronts - left) / l.requests_per_second);

@@ -54,6 +54,23 @@ TEST_F(FrontRateLimits, AFrontLetsThroughItsShareOfTheBucketUntilTheNextSync) {
     EXPECT_TRUE(limits.take_usage().tenants.empty());
 }
 
+TEST_F(FrontRateLimits, RemainingNeverPromisesARequestThisFrontWouldRefuse) {
+    limit(10, 20, 3, 2);  // 3 tokens between 2 fronts: 1.5 for this one
+    auto last = limits.admit(key);
+    EXPECT_TRUE(last.allowed);
+    EXPECT_EQ(last.remaining, 0);  // half a token is left here, not one
+    auto refused = limits.admit(key);
+    EXPECT_FALSE(refused.allowed);
+    EXPECT_EQ(refused.remaining, 0);
+    limits.take_usage();
+    limit(10, 20, 7, 2);  // the next sync: 3.5 here, so 2.5 after one more
+    auto passed = limits.admit(key);
+    EXPECT_TRUE(passed.allowed);
+    EXPECT_EQ(passed.remaining, 4);  // two whole ones here, two at the other front
+    EXPECT_EQ(admitted(2), 2);
+    EXPECT_FALSE(limits.admit(key).allowed);
+}
+
 TEST_F(FrontRateLimits, ADebtLetsNothingThroughAndRemovingTheLimitLetsAllThrough) {
     limit(5, 10, -3, 1);
     EXPECT_EQ(admitted(5), 0);
