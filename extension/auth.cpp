@@ -93,25 +93,26 @@ void touch_api_key(const std::string& tenant_id, const std::string& api_key_id) 
 
 Principal authenticate(const std::optional<std::string>& kind, const std::optional<std::string>& credential_id,
                        const std::optional<std::string>& digest_hex) {
-    static spi::Statement api_key(
+    // Credentials are global tables: on Citus, every node's copy answers.
+    static spi::ReplicaStatement api_key(
         "SELECT tenant_id, secret_sha256, scopes,"
         " revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()), true, api_key_id"
-        " FROM ipto.api_keys WHERE prefix = $1",
+        " FROM {api_keys} WHERE prefix = $1",
         {TEXTOID});
-    static spi::Statement session(
+    static spi::ReplicaStatement session(
         "SELECT tenant_id, secret_sha256, scopes, revoked_at IS NULL AND expires_at > now(), false, session_id"
-        " FROM ipto.sessions WHERE session_id = $1",
+        " FROM {sessions} WHERE session_id = $1",
         {TEXTOID});
 
     auto digest = digest_bytes(digest_hex);
     if (!kind || !credential_id || !digest) throw invalid();
-    spi::Statement* lookup = *kind == "api_key" ? &api_key : *kind == "session" ? &session : nullptr;
+    spi::ReplicaStatement* lookup = *kind == "api_key" ? &api_key : *kind == "session" ? &session : nullptr;
     if (!lookup) throw invalid();
 
     spi::Connection spi;
     spi::Params p;
     p.text(*credential_id);
-    auto r = spi::execute(*lookup, p);
+    auto r = spi::execute(lookup->here(), p);
     // Compare even when nothing was found, so timing does not tell.
     std::string stored = r.rows() == 1 ? r.bytea(0, 2) : std::string(32, '\0');
     bool match = constant_time_equal(stored, *digest);

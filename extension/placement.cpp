@@ -111,6 +111,35 @@ std::optional<std::string> colocated_shard(Oid relation, const std::string& tabl
     return out;
 }
 
+std::optional<std::string> local_replica(const std::string& table) {
+    if (!citus_present()) return std::nullopt;
+    // Kept once the table is Citus's (a reference table's copies stay where
+    // they are); asked again while it is not, as before ipto.distribute().
+    static std::map<std::string, std::optional<std::string>> known;
+    if (auto it = known.find(table); it != known.end()) return it->second;
+    static spi::Statement copy(
+        "SELECT (SELECT s.shardid::text FROM pg_catalog.pg_dist_shard s JOIN pg_catalog.pg_dist_placement p"
+        "        ON p.shardid = s.shardid AND p.groupid = (SELECT groupid FROM pg_catalog.pg_dist_local_group)"
+        "        WHERE s.logicalrelid = t.logicalrelid AND t.repmodel = 't' LIMIT 1)"
+        " FROM pg_catalog.pg_dist_partition t WHERE t.logicalrelid = to_regclass('ipto.' || quote_ident($1))",
+        {TEXTOID});
+    spi::Connection spi;
+    spi::Params p;
+    p.text(table);
+    auto r = spi::execute(copy, p);
+    std::optional<std::string> out;
+    const bool citus_table = r.rows() == 1;
+    if (citus_table) {
+        if (auto shard = r.text(0, 1)) {
+            std::string name = table + "_" + *shard;
+            out = std::string("ipto.") + pg::call([&] { return quote_identifier(name.c_str()); });
+        }
+    }
+    spi.finish();
+    if (citus_table) known.emplace(table, out);
+    return out;
+}
+
 std::int32_t hash_text(std::string_view s) {
     const auto* data = reinterpret_cast<const unsigned char*>(s.data());
     int len = static_cast<int>(s.size());

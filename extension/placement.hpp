@@ -54,6 +54,10 @@ private:
 // it, on the same node; nothing otherwise.
 std::optional<std::string> colocated_shard(Oid relation, const std::string& table);
 
+// When ipto.`table` is a Citus reference table with a copy on this node,
+// the qualified name of that copy (a plain local table); nothing otherwise.
+std::optional<std::string> local_replica(const std::string& table);
+
 // PostgreSQL's hashtext() of a text, which is also Citus's hash of a text
 // distribution column.
 std::int32_t hash_text(std::string_view s);

@@ -38,29 +38,53 @@ SPIPlanPtr Statement::plan() {
     return plan_;
 }
 
+namespace {
+
+// `sql` with each {name} replaced by where(name), or by ipto.name where that
+// gives nothing; `placed` tells whether where() gave a table for every name.
+template <typename Where>
+std::string fill_tables(const char* sql, Where where, bool& placed) {
+    std::string out;
+    placed = true;
+    for (const char* c = sql; *c;) {
+        const char* close = *c == '{' ? std::strchr(c, '}') : nullptr;
+        if (!close) {
+            out += *c++;
+            continue;
+        }
+        std::string table(c + 1, close);
+        auto found = where(table);
+        placed = placed && found.has_value();
+        out += found.value_or("ipto." + table);
+        c = close + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
 Statement& ColocatedStatement::beside(Oid relation) {
     for (auto& [rel, statement] : by_relation_) {
         if (rel == relation) return *statement;
     }
-    // {name} -> the table (or shard) beside `relation`.
-    std::string sql;
     bool on_shard = false;
-    for (const char* c = sql_; *c;) {
-        const char* close = *c == '{' ? std::strchr(c, '}') : nullptr;
-        if (!close) {
-            sql += *c++;
-            continue;
-        }
-        std::string table(c + 1, close);
-        auto shard = placement::colocated_shard(relation, table);
-        on_shard = on_shard || shard.has_value();
-        sql += shard.value_or("ipto." + table);
-        c = close + 1;
-    }
+    std::string sql = fill_tables(sql_, [&](const std::string& t) { return placement::colocated_shard(relation, t); }, on_shard);
     auto statement = std::make_unique<Statement>(std::move(sql), types_,
                                                  on_shard ? Statement::Plans::generic : Statement::Plans::as_installed);
     by_relation_.emplace_back(relation, std::move(statement));
     return *by_relation_.back().second;
+}
+
+Statement& ReplicaStatement::here() {
+    if (statement_ && (on_copy_ || !placement::citus_present())) return *statement_;
+    bool on_copy = false;
+    std::string sql = fill_tables(sql_, placement::local_replica, on_copy);
+    if (!statement_ || on_copy) {  // the first time, or the copies have come
+        statement_ = std::make_unique<Statement>(std::move(sql), types_,
+                                                 on_copy ? Statement::Plans::generic : Statement::Plans::as_installed);
+        on_copy_ = on_copy;
+    }
+    return *statement_;
 }
 
 Params& Params::datum(Datum v, bool is_null) {

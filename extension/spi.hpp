@@ -77,6 +77,28 @@ private:
     std::vector<std::pair<Oid, std::unique_ptr<Statement>>> by_relation_;
 };
 
+// A statement that reads global tables (Citus reference tables, written as
+// {name}) from this node's own copy. On one node, or where this node holds
+// no copy (or ipto is not distributed yet), {name} is ipto.name. On a
+// Citus node with a copy, it is that copy, a plain local table: the read is
+// planned once, not by Citus's planner and again by its local execution on
+// every call, as the request face's authentication would be. A reference
+// table's writes reach every copy in the writer's transaction, so the local
+// copy is never behind. Declare as a function-local static.
+class ReplicaStatement {
+public:
+    ReplicaStatement(const char* sql, std::initializer_list<Oid> types) : sql_(sql), types_(types) {}
+    ReplicaStatement(const ReplicaStatement&) = delete;
+    ReplicaStatement& operator=(const ReplicaStatement&) = delete;
+    Statement& here();
+
+private:
+    const char* sql_;
+    std::vector<Oid> types_;
+    std::unique_ptr<Statement> statement_;
+    bool on_copy_ = false;  // statement_ names the copies (else it is asked again)
+};
+
 class Params {
 public:
     Params& text(std::string_view v);

@@ -54,9 +54,11 @@ Keys dataset_keys(TriggerData* td, Tuplestorestate* rows) {
 void admit(Oid relation, const Keys& added) {
     static spi::ColocatedStatement purging("SELECT FROM {deleted_datasets} WHERE tenant_id = $1 AND dataset_id = $2",
                                            {TEXTOID, TEXTOID});
-    static spi::Statement owner("SELECT tenant_id FROM ipto.dataset_directory WHERE dataset_id = $1", {TEXTOID});
-    static spi::Statement enter("INSERT INTO ipto.dataset_directory (dataset_id, tenant_id) VALUES ($1, $2)",
-                                {TEXTOID, TEXTOID});
+    // The id's directory row is in the shard beside the dataset's: an id is
+    // placed in its owner's shard, checked below before it is entered.
+    static spi::ColocatedStatement owner("SELECT tenant_id FROM {dataset_directory} WHERE dataset_id = $1", {TEXTOID});
+    static spi::ColocatedStatement enter("INSERT INTO {dataset_directory} (dataset_id, tenant_id) VALUES ($1, $2)",
+                                         {TEXTOID, TEXTOID});
     const bool directory = placement::has_relation("dataset_directory");
     for (const auto& k : added) {
         spi::Params p;
@@ -72,11 +74,11 @@ void admit(Oid relation, const Keys& added) {
         }
         spi::Params d;
         d.text(k[1]);
-        auto r = spi::execute(owner, d);
+        auto r = spi::execute(owner.beside(relation), d);
         if (r.rows() == 0) {
             spi::Params e;
             e.text(k[1]).text(k[0]);
-            spi::execute(enter, e);
+            spi::execute(enter.beside(relation), e);
         } else if (r.text_required(0, 1) != k[0]) {
             throw Error(ErrorKind::conflict, "dataset id " + k[1] + " belongs to another tenant", "dataset_id",
                         "dataset ids are unique across tenants; ipto.create_dataset picks a new one");
@@ -89,14 +91,14 @@ void retire(Oid relation, const Keys& removed) {
     static spi::ColocatedStatement tombstone(
         "INSERT INTO {deleted_datasets} (tenant_id, dataset_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         {TEXTOID, TEXTOID});
-    static spi::Statement leave("DELETE FROM ipto.dataset_directory WHERE dataset_id = $2 AND tenant_id = $1",
-                                {TEXTOID, TEXTOID});
+    static spi::ColocatedStatement leave("DELETE FROM {dataset_directory} WHERE dataset_id = $2 AND tenant_id = $1",
+                                         {TEXTOID, TEXTOID});
     const bool directory = placement::has_relation("dataset_directory");
     for (const auto& k : removed) {
         spi::Params p;
         p.text(k[0]).text(k[1]);
         spi::execute(tombstone.beside(relation), p);
-        if (directory) spi::execute(leave, p);
+        if (directory) spi::execute(leave.beside(relation), p);
     }
 }
 

@@ -125,8 +125,8 @@ class Distributed(unittest.TestCase):
         # Run on the tenant's worker (every node has Citus's metadata), with
         # Citus reporting each command it executes locally: the inserts into
         # the objects and datasets shards are Citus's, but the statements of
-        # their triggers (the counter row, the tallies, the purge check) name
-        # the co-located shards and run without Citus.
+        # their triggers (the counter row, the tallies, the purge check, the id
+        # directory) name the co-located shards and run without Citus.
         a = self.env.actor()
         t = sql_literal(a.tenant_id)
         dataset = sql_literal(a.client.create(name="beside")["dataset_id"])
@@ -141,8 +141,42 @@ class Distributed(unittest.TestCase):
         self.assertIn("datasets", local, p.stderr)
         for beside in ("dataset_counters", "dataset_tallies", "deleted_datasets"):
             self.assertNotIn(beside, local, p.stderr)
+        # A row inserted as is, with an id placed in its owner's shard: the
+        # trigger looks the id up in the directory and enters it there, on
+        # the co-located shard too.
+        placed = self.cluster.scalar(
+            "SELECT id FROM (SELECT 'dset_' || substr(md5(random()::text || i), 1, 12) AS id"
+            " FROM generate_series(1, 5000) i) x WHERE (SELECT shardminvalue FROM pg_dist_shard WHERE shardid ="
+            " get_shard_id_for_distribution_column('ipto.dataset_directory', id)) = (SELECT shardminvalue"
+            " FROM pg_dist_shard WHERE shardid = get_shard_id_for_distribution_column('ipto.datasets', %s)) LIMIT 1" % t)
+        p = node.psql("SET citus.log_local_commands = on; SET client_min_messages = notice; "
+                      "INSERT INTO ipto.datasets (dataset_id, tenant_id, name) VALUES (%s, %s, 'as is')"
+                      % (sql_literal(placed), t), check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        local = re.findall(r"executing the command locally: (?:INSERT INTO|SELECT\b.*?\bFROM) ipto\.(\w+?)_\d+", p.stderr)
+        self.assertEqual(local, ["datasets"], p.stderr)
+        self.assertEqual(self.cluster.scalar("SELECT tenant_id FROM ipto.dataset_directory WHERE dataset_id = %s"
+                                             % sql_literal(placed)), a.tenant_id)
         self.assertEqual(self.cluster.scalar("SELECT object_count FROM ipto.get_dataset(%s, %s)" % (t, dataset)), "1")
         self.assertEqual(self.cluster.scalar("SELECT count(*) FROM ipto.verify_counters()"), "0")
+
+    def test_authentication_reads_the_coordinators_own_copy_of_the_credentials(self):
+        # Credentials are reference tables, with a copy on the coordinator:
+        # the request face reads it as a plain table, not through Citus's
+        # planner and local execution (which would report it here).
+        a = self.env.actor()
+        own = sql_literal(a.client.create(name="auth copy")["dataset_id"])
+        p = self.cluster.psql("SET citus.log_local_commands = on; SET client_min_messages = notice; "
+                              "SELECT tenant_id FROM ipto.api_get_dataset(%s, %s)" % (credential_args(a.key), own),
+                              check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(a.tenant_id, p.stdout)
+        self.assertNotRegex(p.stderr, r"ipto\.(api_keys|sessions)_\d+")
+        # A revoked key is refused at once: the copy is the reference table's own.
+        key_id = self.cluster.scalar("SELECT api_key_id FROM ipto.api_keys WHERE prefix = %s"
+                                     % sql_literal(a.key.split("_")[1]))
+        self.cluster.psql("SELECT ipto.revoke_api_key(%s)" % sql_literal(key_id))
+        self.assertEqual(a.client.get("/v1/datasets/" + own.strip("'")).status, 401)
 
     # --- the second wall ---------------------------------------------------
 
