@@ -188,11 +188,11 @@ void check_precondition(const std::string& tenant_id, std::string_view dataset_i
 
 void require_tenant(const std::string& tenant_id) {
     if (is_valid_id(IdKind::tenant, tenant_id)) {
-        static spi::Statement exists("SELECT FROM ipto.tenants WHERE tenant_id = $1", {TEXTOID});
+        static spi::ReplicaStatement exists("SELECT FROM {tenants} WHERE tenant_id = $1", {TEXTOID});
         spi::Connection spi;
         spi::Params p;
         p.text(tenant_id);
-        bool found = spi::execute(exists, p).rows() > 0;
+        bool found = spi::execute(exists.here(), p).rows() > 0;
         spi.finish();
         if (found) return;
     }
