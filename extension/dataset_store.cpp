@@ -200,24 +200,16 @@ void require_tenant(const std::string& tenant_id) {
                 "create one with ipto.create_tenant(name)");
 }
 
-namespace {
-std::string just_claimed;  // the id create_dataset entered in the directory, until its insert
-}  // namespace
-
-bool claimed_here(std::string_view dataset_id) { return !just_claimed.empty() && just_claimed == dataset_id; }
-
 DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& f) {
-    // Ids are 48 random bits; a clash is retried, never surfaced. The id is
-    // claimed in the directory first (where ids are unique across tenants),
-    // then the dataset is written.
-    static spi::Statement claim(
-        "INSERT INTO ipto.dataset_directory (dataset_id, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", {TEXTOID, TEXTOID});
+    // The row goes in without an id: its trigger draws one in the owner's
+    // shard and enters it in the id directory beside the row, where ids are
+    // unique across tenants (a clash is drawn again, never surfaced).
     static spi::Statement insert(
-        "INSERT INTO ipto.datasets AS d (dataset_id, tenant_id, name, description, source_modality,"
-        " monetization_mode, pricing_model, visibility) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        "INSERT INTO ipto.datasets AS d (tenant_id, name, description, source_modality,"
+        " monetization_mode, pricing_model, visibility) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         " RETURNING" DATASET_COLUMNS,
-        {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
-    // A database of an older version: no directory, ids checked in place.
+        {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
+    // A database of an older version: no directory, ids drawn and checked here.
     static spi::Statement insert_unique(
         "INSERT INTO ipto.datasets AS d (dataset_id, tenant_id, name, description, source_modality,"
         " monetization_mode, pricing_model, visibility)"
@@ -227,19 +219,10 @@ DatasetRecord create_dataset(const std::string& tenant_id, const DatasetFields& 
         {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID});
     spi::Connection spi;
     const bool directory = has_directory();
-    struct Forget {  // however the insert ends
-        ~Forget() { just_claimed.clear(); }
-    } forget;
-    for (int attempt = 0; attempt < 4; ++attempt) {
-        std::string id = placement::new_dataset_id(tenant_id);
-        if (directory) {
-            spi::Params c;
-            c.text(id).text(tenant_id);
-            if (spi::execute(claim, c).rows() == 0) continue;
-            just_claimed = id;
-        }
+    for (int attempt = 0; attempt < (directory ? 1 : 4); ++attempt) {
         spi::Params p;
-        p.text(id).text(tenant_id).text(*f.name).opt_text(*f.description);
+        if (!directory) p.text(placement::new_dataset_id(tenant_id));
+        p.text(tenant_id).text(*f.name).opt_text(*f.description);
         p.text(*f.source_modality).text(*f.monetization_mode).text(*f.pricing_model).text(*f.visibility);
         auto r = spi::execute(directory ? insert : insert_unique, p);
         if (r.rows() == 1) {

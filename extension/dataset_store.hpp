@@ -52,10 +52,6 @@ DatasetRecord update_dataset(const std::string& tenant_id, std::string_view data
                              const Precondition& expected = {});
 void delete_dataset(const std::string& tenant_id, std::string_view dataset_id, const Precondition& expected = {});
 
-// Whether this backend's create_dataset has just entered this id in the
-// directory (its insert trigger then need not look it up).
-bool claimed_here(std::string_view dataset_id);
-
 // Throws unless the tenant owns the dataset: forbidden if it can see it,
 // not_found if it cannot. Locks the dataset row (FOR KEY SHARE) for the
 // rest of the transaction.

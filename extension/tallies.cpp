@@ -67,7 +67,7 @@ void admit(Oid relation, const Keys& added) {
             throw Error(ErrorKind::conflict, "dataset " + k[1] + " was deleted and is still being purged", "dataset_id",
                         "use a new id (ipto.create_dataset makes one), or wait until ipto.deleted_datasets no longer lists it");
         }
-        if (!directory || store::claimed_here(k[1])) continue;  // create_dataset entered it
+        if (!directory) continue;
         if (!placement::dataset_id_placed(k[0], k[1])) {
             throw Error(ErrorKind::validation, "dataset id " + k[1] + " is not in the shard of tenant " + k[0], "dataset_id",
                         "on a distributed ipto, create datasets with ipto.create_dataset, which picks an id in the owner's shard");
@@ -103,6 +103,43 @@ void retire(Oid relation, const Keys& removed) {
 }
 
 }  // namespace
+
+// BEFORE INSERT, each row without an id (the trigger's WHEN): an id drawn
+// in the owner's shard and entered in the directory beside the row, where
+// ids are unique; one taken by another dataset is drawn again, never
+// reported. ipto.create_dataset inserts so, in one statement.
+IPTO_FUNCTION(ipto_datasets_draw_id) {
+    TriggerData* td = counters::trigger_data(fcinfo);
+    Relation rel = td->tg_relation;
+    HeapTuple row = td->tg_trigtuple;
+    int id_column = pg::call([&] { return SPI_fnumber(rel->rd_att, "dataset_id"); });
+    int tenant_column = pg::call([&] { return SPI_fnumber(rel->rd_att, "tenant_id"); });
+    if (id_column <= 0 || tenant_column <= 0) throw Error(ErrorKind::internal, "datasets_draw_id: no id or tenant column");
+    bool null = false;
+    Datum tenant_datum = pg::call([&] { return heap_getattr(row, tenant_column, rel->rd_att, &null); });
+    if (null) return PointerGetDatum(row);  // the table's NOT NULL says what is wrong
+    struct varlena* t = pg::call([&] { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(tenant_datum))); });
+    std::string tenant(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+    static spi::ColocatedStatement enter(
+        "INSERT INTO {dataset_directory} (dataset_id, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        {TEXTOID, TEXTOID});
+    spi::Connection spi;
+    std::string id;
+    for (int attempt = 0; id.empty(); ++attempt) {
+        if (attempt == 8) throw Error(ErrorKind::internal, "could not allocate a dataset id");
+        std::string drawn = placement::new_dataset_id(tenant);
+        spi::Params p;
+        p.text(drawn).text(tenant);
+        if (spi::execute(enter.beside(rel->rd_id), p).rows() == 1) id = drawn;
+    }
+    spi.finish();
+    // The row as inserted, with its id: made in the caller's memory context.
+    return pg::call([&] {
+        Datum value = CStringGetTextDatum(id.c_str());
+        bool is_null = false;
+        return PointerGetDatum(heap_modify_tuple_by_cols(row, rel->rd_att, 1, &id_column, &value, &is_null));
+    });
+}
 
 IPTO_FUNCTION(ipto_datasets_tally_insert) {
     TriggerData* td = counters::trigger_data(fcinfo);

@@ -57,6 +57,17 @@ CREATE TRIGGER datasets_keep_identity BEFORE UPDATE OF dataset_id, tenant_id ON 
     FOR EACH ROW EXECUTE FUNCTION ipto.datasets_keep_identity();
 REVOKE ALL ON FUNCTION ipto.datasets_keep_identity() FROM PUBLIC;
 
+-- A dataset inserted without an id gets one where its row is written: drawn
+-- in its owner's shard and entered in the id directory beside it, drawn
+-- again if taken (ipto.create_dataset inserts so: one statement, on Citus
+-- one routed statement).
+CREATE FUNCTION ipto.datasets_draw_id() RETURNS trigger LANGUAGE c SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS 'MODULE_PATHNAME', 'ipto_datasets_draw_id';
+CREATE TRIGGER datasets_draw_id BEFORE INSERT ON ipto.datasets
+    FOR EACH ROW WHEN (NEW.dataset_id IS NULL) EXECUTE FUNCTION ipto.datasets_draw_id();
+ALTER TABLE ipto.datasets ENABLE ALWAYS TRIGGER datasets_draw_id;
+REVOKE ALL ON FUNCTION ipto.datasets_draw_id() FROM PUBLIC;
+
 DROP POLICY visible_read ON ipto.datasets;
 CREATE POLICY visible_read ON ipto.datasets FOR SELECT TO ipto_service
     USING ((visibility = 'listed' AND status = 'active')

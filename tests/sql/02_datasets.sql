@@ -214,3 +214,18 @@ SELECT ipto.get_dataset(:'t', 'garbage');
 SELECT (ipto.create_dataset(:'t', 'keeps its id')).dataset_id AS kept \gset
 UPDATE ipto.datasets SET dataset_id = 'dset_0000000000aa' WHERE tenant_id = :'t' AND dataset_id = :'kept';
 SELECT count(*) AS still_there FROM ipto.datasets WHERE tenant_id = :'t' AND dataset_id = :'kept';
+-- A row inserted without an id gets one, drawn where the row is written
+-- and entered in the id directory (ipto.create_dataset inserts so); an id
+-- given by hand is the caller's, and one of another tenant is refused.
+SELECT ipto.create_tenant('drawn ids') AS t2 \gset
+INSERT INTO ipto.datasets (tenant_id, name) VALUES (:'t2', 'drawn one'), (:'t2', 'drawn two'), (:'t2', 'drawn three');
+SELECT count(*) AS drawn, count(DISTINCT dataset_id) AS distinct_ids,
+       bool_and(dataset_id ~ '^dset_[0-9a-f]{12}$') AS well_formed
+  FROM ipto.datasets WHERE tenant_id = :'t2';
+SELECT count(*) AS in_directory FROM ipto.dataset_directory WHERE tenant_id = :'t2';
+SELECT min(dataset_id) AS drawn_id FROM ipto.datasets WHERE tenant_id = :'t2' \gset
+SELECT name LIKE 'drawn %' AS found_by_its_id FROM ipto.get_dataset(:'t2', :'drawn_id');
+-- (Refused as taken on one node, naming the id; on Citus the id is also
+-- outside the other tenant's shard, and a worker's error names no column.)
+SELECT pg_temp.err(format('INSERT INTO ipto.datasets (dataset_id, tenant_id, name) VALUES (%L, %L, %L)',
+                          :'drawn_id', :'t', 'taken')) ~ '^IP4(X9|22)( dataset_id)?$' AS another_tenants_id_refused;
