@@ -88,7 +88,11 @@ bool is_unavailable_sqlstate(std::string_view s) {
            || s == "57P02"  // crash_shutdown
            || s == "57P03"  // cannot_connect_now: starting up or in recovery
            || s == "53300"  // too_many_connections
-           || s == "25006"; // read_only_sql_transaction: a failover left us on a standby
+           || s == "25006"  // read_only_sql_transaction: a failover left us on a standby
+           // The transaction was rolled back whole and may simply be sent
+           // again: a deadlock's victim (on Citus also a distributed
+           // deadlock's, as while shards move) or a serialization failure.
+           || s == "40P01" || s == "40001";
 }
 
 ApiError from_pg_error(std::string_view sqlstate, std::string_view message, std::string_view detail,

@@ -73,14 +73,14 @@ TEST(FrontErrorMap, UnknownSqlstatesAre500WithAGenericMessage) {
 
 TEST(FrontErrorMap, ConnectionClassesAre503) {
     for (const char* s : {"08000", "08003", "08006", "08001", "08004", "08P01", "57P01", "57P02", "57P03", "53300",
-                          "25006"}) {
+                          "25006", "40P01", "40001"}) {
         EXPECT_TRUE(is_unavailable_sqlstate(s)) << s;
         ApiError e = from_pg_error(s, "terminating connection due to administrator command", "", std::nullopt);
         EXPECT_EQ(e.status, 503) << s;
         EXPECT_EQ(e.code, "unavailable") << s;
         EXPECT_EQ(header(e, "Retry-After"), "1") << s;
     }
-    for (const char* s : {"57014", "40001", "XX000", "0800", "080000"}) EXPECT_FALSE(is_unavailable_sqlstate(s)) << s;
+    for (const char* s : {"57014", "40002", "XX000", "0800", "080000"}) EXPECT_FALSE(is_unavailable_sqlstate(s)) << s;
 }
 
 TEST(FrontErrorMap, Every401NamesTheBearerScheme) {
